@@ -1,0 +1,129 @@
+"""Streamlit glue shared by every page: page setup, URL-bound state, charts, footer.
+
+The only module in ``lossviz`` that imports streamlit.  Pages call
+:func:`setup_page` first (so a deep link on a fresh server is set up the same
+as a visit through the home page), declare their settings once with
+:func:`url_state`, and finish with :func:`footer`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from lossviz.lessons import BY_ID, LESSONS, next_lesson
+from lossviz.params import Param, parse, serialize
+
+ROOT = Path(__file__).resolve().parents[2]
+GLOBAL_PARAMS = ("present", "hide")  # kept in the URL across reruns on every page
+
+ABOUT = (
+    "**lossviz** teaches binary cross-entropy (log loss) live: every number on these pages is "
+    "computed as you move a control, by the small numpy library `lossviz` that you can also "
+    "import in a notebook."
+)
+
+
+def setup_page(lesson_id: str) -> None:
+    """Page config, sidebar and shared styles; call first on every page."""
+    lesson = BY_ID[lesson_id]
+    st.set_page_config(page_title=f"{lesson.title} · lossviz", page_icon=lesson.icon, layout="wide")
+    with st.sidebar:
+        st.markdown(ABOUT)
+        st.toggle("Show this page's source", key=f"_lv_src_{lesson_id}")
+
+
+def url_state(lesson_id: str, params: list[Param]) -> PageState:
+    """Seed the page's widget state from the URL (or its last values) and return it."""
+    return PageState(lesson_id, params)
+
+
+class PageState:
+    """The page's URL-bound settings: one Streamlit widget key per :class:`Param`.
+
+    Widgets are created by the page with ``key=state.key(name)`` and no default
+    of their own.  On the first run of the page in a session (and after a
+    page switch, when Streamlit forgets widget state) values come from the
+    URL, else from the page's last values in this session, else defaults.
+    Anything in the URL that does not parse is listed in one notice.
+    """
+
+    def __init__(self, lesson_id: str, params: list[Param]):
+        self.id = lesson_id
+        self.params = list(params)
+        self.by_name = {p.name: p for p in self.params}
+        ss = st.session_state
+        notice_key = f"_lv_notice_{lesson_id}"
+        missing = [p for p in self.params if self.key(p.name) not in ss]
+        if missing:
+            raw = {k: st.query_params.get_all(k) for k in st.query_params}
+            values, notices, accepted = parse(self.params, raw)
+            saved = ss.get("_lv_saved", {}).get(lesson_id, {})
+            for p in missing:
+                ss[self.key(p.name)] = values[p.name] if p.name in accepted else saved.get(p.name, p.default)
+            if len(missing) == len(self.params):
+                ss[notice_key] = notices
+        if ss.get(notice_key):
+            st.warning(
+                "Some settings in the link were not valid and were ignored:\n\n"
+                + "\n".join(f"- {n}" for n in ss[notice_key]),
+                icon="⚠️",
+            )
+
+    def key(self, name: str) -> str:
+        return f"{self.id}_{name}"
+
+    def __getitem__(self, name: str):
+        return st.session_state[self.key(name)]
+
+    def set(self, name: str, value) -> None:
+        """Set a value before its widget is drawn (or from a callback)."""
+        st.session_state[self.key(name)] = value
+
+    def values(self) -> dict:
+        ss = st.session_state
+        return {p.name: ss[self.key(p.name)] for p in self.params if self.key(p.name) in ss}
+
+    def reset_defaults(self) -> None:
+        for p in self.params:
+            st.session_state[self.key(p.name)] = p.default
+
+    def sync(self) -> None:
+        """Write the non-default values to the URL; call after the widgets."""
+        values = self.values()
+        wanted = {k: v for k, v in st.query_params.to_dict().items() if k in GLOBAL_PARAMS}
+        wanted.update(serialize(self.params, values))
+        if st.query_params.to_dict() != wanted:
+            st.query_params.from_dict(wanted)
+        st.session_state.setdefault("_lv_saved", {})[self.id] = values
+
+
+def chart(fig, key: str | None = None) -> None:
+    """A plotly figure, full width, without the plotly logo."""
+    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False, "responsive": True})
+
+
+def footer(lesson_id: str) -> None:
+    """ "Try this", the next lesson, and (if asked for) the page's own source."""
+    lesson = BY_ID[lesson_id]
+    st.divider()
+    st.markdown(f"**Try this:** {lesson.try_this}")
+    nxt = next_lesson(lesson_id)
+    if nxt is not None:
+        st.page_link(nxt.file, label=f"Next: {nxt.title}", icon=nxt.icon)
+    else:
+        st.page_link("app.py", label="Back to the start", icon="🏠")
+    if st.session_state.get(f"_lv_src_{lesson_id}"):
+        st.subheader("This page's source")
+        st.code((ROOT / lesson.file).read_text(encoding="utf-8"), language="python")
+
+
+def lesson_cards() -> None:
+    """One card per lesson, in teaching order (the home page)."""
+    cols = st.columns(len(LESSONS))
+    for i, (col, lesson) in enumerate(zip(cols, LESSONS, strict=True), start=1):
+        with col.container(border=True):
+            st.markdown(f"**{i}. {lesson.title}**")
+            st.caption(lesson.summary)
+            st.page_link(lesson.file, label="Open", icon=lesson.icon)

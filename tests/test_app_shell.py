@@ -1,0 +1,31 @@
+"""AppTest smoke tests: the home page and every page render without an exception."""
+
+from __future__ import annotations
+
+import pytest
+
+from lossviz.lessons import LESSONS
+from tests.conftest import PAGES, ROOT, app_test
+
+
+def test_home_page_renders_formula_and_a_card_per_lesson():
+    at = app_test("app.py")
+    assert not at.exception
+    assert at.title[0].value.startswith("📉 lossviz")
+    assert any("\\mathrm{BCE}" in el.value for el in at.latex)
+    # a card per lesson, in order, plus the footer's "Next:" link
+    links = [el.proto.page for el in at.get("page_link")]
+    assert links == [lesson.url_path for lesson in LESSONS] + [LESSONS[0].url_path]
+
+
+def test_every_lesson_file_exists_and_is_a_page():
+    assert sorted(lesson.file for lesson in LESSONS) == PAGES
+    for lesson in LESSONS:
+        assert (ROOT / lesson.file).exists()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_without_exception(page):
+    at = app_test(page)
+    assert not at.exception, at.exception[0].message if at.exception else ""
+    assert at.title, f"{page} has no title"
