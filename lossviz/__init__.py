@@ -4,8 +4,12 @@ The public API, for the app and for a notebook::
 
     import lossviz
     lossviz.bce([1, 0, 1], [0.99, 0.01, 0.99])      # 0.01005033585350145
+    X, y = lossviz.xor()
+    result = lossviz.train(X, y, hidden=3, lr=0.1, epochs=5000, seed=0)
+    result.loss[-1], result.predict_proba(X)
 """
 
+from lossviz.datasets import DATASETS, make_dataset, plot_bounds, xor
 from lossviz.frameworks import clip_bounds, keras_bce, sklearn_log_loss, smallest_safe_eps, torch_bce
 from lossviz.losses import (
     BCEReport,
@@ -22,8 +26,19 @@ from lossviz.losses import (
     mse_grad_z,
     sigmoid,
 )
+from lossviz.nn import BatchResult, TrainResult, glorot_init, predict_grid, train, train_many
 
 __all__ = [
+    "DATASETS",
+    "BatchResult",
+    "TrainResult",
+    "glorot_init",
+    "make_dataset",
+    "plot_bounds",
+    "predict_grid",
+    "train",
+    "train_many",
+    "xor",
     "BCEReport",
     "bce",
     "bce_grad_p",

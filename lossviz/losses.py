@@ -206,8 +206,19 @@ def bce_logits(y_true, z, *, reduction="mean"):
     reduction = check_reduction(reduction)
     y = check_labels(y_true)
     z = check_scores(z, n=y.size, name="z")
-    values = np.maximum(z, 0.0) - z * y + np.log1p(np.exp(-np.abs(z)))
-    return _reduce(values, reduction)
+    return _reduce(bce_logits_kernel(y, z), reduction)
+
+
+def bce_logits_kernel(y: np.ndarray, z: np.ndarray, *, with_sigmoid: bool = False):
+    """The per-element stable form, unvalidated and broadcasting: for inner loops (the trainer, grids).
+
+    With ``with_sigmoid`` also returns sigmoid(z), sharing the one exp(-|z|).
+    """
+    e = np.exp(-np.abs(z))
+    values = np.maximum(z, 0.0) - z * y + np.log1p(e)
+    if not with_sigmoid:
+        return values
+    return values, np.where(z >= 0, 1.0, e) / (1.0 + e)
 
 
 def mse(y_true, y_pred, *, reduction="mean"):
