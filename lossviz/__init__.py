@@ -27,6 +27,7 @@ from lossviz.losses import (
     sigmoid,
 )
 from lossviz.nn import BatchResult, TrainResult, glorot_init, predict_grid, train, train_many
+from lossviz.weights_io import weights_from_json, weights_to_json
 
 __all__ = [
     "DATASETS",
@@ -39,6 +40,8 @@ __all__ = [
     "train",
     "train_many",
     "xor",
+    "weights_from_json",
+    "weights_to_json",
     "BCEReport",
     "bce",
     "bce_grad_p",

@@ -260,8 +260,9 @@ class BatchResult:
 
 
 def predict(theta: np.ndarray, X: np.ndarray, hidden: int, activation: str) -> np.ndarray:
-    """P(y = 1) for K networks at once, shape (K, N) (no input checks)."""
-    return sigmoid(forward(theta, X, hidden, activation)[2])
+    """P(y = 1) for K networks at once, shape (K, N) (no input checks; NaN where weights overflowed)."""
+    with np.errstate(all="ignore"):
+        return sigmoid(forward(theta, X, hidden, activation)[2])
 
 
 # ------------------------------------------------------------------ checks
@@ -526,8 +527,9 @@ def predict_grid(theta: np.ndarray, hidden: int, activation: str, bounds, resolu
     x1, x2 = grid_axes(bounds, resolution)
     g1, g2 = np.meshgrid(x1, x2)
     pts = np.column_stack([g1.ravel(), g2.ravel()])
-    _, h, z = forward(np.asarray(theta, dtype=np.float64)[None], pts, hidden, activation)
     res = x1.size
-    prob = sigmoid(z[0]).reshape(res, res).astype(np.float32)
-    units = h[0].T.reshape(hidden, res, res).astype(np.float32)
+    with np.errstate(all="ignore"):  # diverged weights give inf/NaN maps, shown as such, not as warnings
+        _, h, z = forward(np.asarray(theta, dtype=np.float64)[None], pts, hidden, activation)
+        prob = sigmoid(z[0]).reshape(res, res).astype(np.float32)
+        units = h[0].T.reshape(hidden, res, res).astype(np.float32)
     return prob, units

@@ -46,9 +46,19 @@ def main() -> int:
                     wait_for_app(pg)
                     pg.wait_for_timeout(int(args.wait * 1000))
                     name = re.sub(r"[^A-Za-z0-9_]+", "_", path).strip("_") or "home"
+                    if width > 800:  # what a projector shows before anyone scrolls
+                        pg.screenshot(path=str(out / f"{name}-{width}-fold.png"))
+                    scroll = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+                    # Streamlit scrolls inside its main container: grow the viewport to show everything
+                    height = pg.evaluate(
+                        "() => { const m = document.querySelector(\"[data-testid='stMain']\");"
+                        " return Math.max(m ? m.scrollHeight : 0, document.body.scrollHeight); }"
+                    )
+                    pg.set_viewport_size({"width": width, "height": min(int(height) + 40, 12000)})
+                    pg.wait_for_timeout(600)
                     file = out / f"{name}-{width}.png"
                     pg.screenshot(path=str(file), full_page=True)
-                    scroll = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+                    pg.set_viewport_size({"width": width, "height": 720 if width > 800 else 844})
                     exc = pg.locator("[data-testid='stException']").count()
                     flag = ""
                     if scroll > 0 or exc:

@@ -1,35 +1,51 @@
-"""Decision-boundary pictures: the probability heatmap with the data on top, and hidden-unit maps."""
+"""Decision-boundary pictures: the probability heatmap with the data on top, hidden-unit maps, loss curve.
+
+Built as dict specs and wrapped with :func:`fast_figure`, so the XOR page can
+redraw them several times a second; tests validate every spec with plotly.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from lossviz.figures.common import COLORS, FONT_SIZE, PROB_SCALE, base_layout
+from lossviz.figures.common import COLORS, FONT_SIZE, PROB_SCALE, fast_figure, layout_spec
 
 LABEL_COLORS = {0: "#b35806", 1: "#2166ac"}  # the ends of PROB_SCALE
 LABEL_SYMBOLS = {0: "circle", 1: "diamond"}  # shape too, not colour alone
+PROB_TICKS = {"tickvals": [0, 63.75, 127.5, 191.25, 255], "ticktext": ["0", "0.25", "0.5", "0.75", "1"]}
 
 
-def _points(X: np.ndarray, y: np.ndarray, size: int) -> list[go.Scatter]:
+def to_uint8(prob: np.ndarray) -> np.ndarray:
+    """Probabilities in [0, 1] as 0-255 bytes: a quarter of float32's payload, 1/255 resolution."""
+    return np.round(np.clip(np.nan_to_num(prob, nan=0.5), 0.0, 1.0) * 255).astype(np.uint8)
+
+
+def to_float32(values: np.ndarray) -> np.ndarray:
+    """float32 for a compact payload; values beyond float32's range (a diverged loss) become ±inf quietly."""
+    with np.errstate(over="ignore"):
+        return np.asarray(values, dtype=np.float32)
+
+
+def _points(X: np.ndarray, y: np.ndarray, size: int) -> list[dict]:
     traces = []
     for label in (0, 1):
         m = y == label
         traces.append(
-            go.Scatter(
-                x=X[m, 0],
-                y=X[m, 1],
-                mode="markers",
-                name=f"label {label}",
-                marker={
+            {
+                "type": "scatter",
+                "x": X[m, 0].astype(np.float32),
+                "y": X[m, 1].astype(np.float32),
+                "mode": "markers",
+                "name": f"label {label}",
+                "marker": {
                     "color": LABEL_COLORS[label],
                     "symbol": LABEL_SYMBOLS[label],
                     "size": size,
                     "line": {"color": "white", "width": 2},
                 },
-                hovertemplate=f"x1 %{{x:.3g}}, x2 %{{y:.3g}}<br>label {label}<extra></extra>",
-            )
+                "hovertemplate": f"x1 %{{x:.3g}}, x2 %{{y:.3g}}<br>label {label}<extra></extra>",
+            }
         )
     return traces
 
@@ -44,101 +60,158 @@ def decision_boundary(
     title: str = "",
     height: int = 460,
     discretize: bool = False,
+    contour: bool = True,
 ) -> go.Figure:
     """Heatmap of P(y = 1) over the grid (rows along x2), the 0.5 contour, and the training points.
 
     ``prob`` is sent as uint8 (0-255) for a small payload; the colour bar is
-    labelled in probabilities.  ``discretize`` shows only the predicted class.
+    labelled in probabilities.  ``discretize`` shows only the predicted class;
+    ``contour=False`` leaves out the p = 0.5 line, which browsers redraw slowly
+    (the live view draws it only when paused).
     """
-    z = (prob >= 0.5).astype(np.uint8) * 255 if discretize else np.round(np.asarray(prob) * 255).astype(np.uint8)
-    fig = go.Figure()
-    fig.add_trace(
-        go.Heatmap(
-            x=np.asarray(x1, dtype=np.float32),
-            y=np.asarray(x2, dtype=np.float32),
-            z=z,
-            zmin=0,
-            zmax=255,
-            colorscale=PROB_SCALE,
-            colorbar={
-                "title": {"text": "P(y=1)", "side": "right"},
-                "tickvals": [0, 63.75, 127.5, 191.25, 255],
-                "ticktext": ["0", "0.25", "0.5", "0.75", "1"],
-                "thickness": 14,
-            },
-            hovertemplate="x1 %{x:.2f}, x2 %{y:.2f}<extra></extra>",
-            name="P(y=1)",
-            showlegend=False,
+    prob = np.asarray(prob)
+    z = (prob >= 0.5).astype(np.uint8) * 255 if discretize else to_uint8(prob)
+    gx, gy = np.asarray(x1, dtype=np.float32), np.asarray(x2, dtype=np.float32)
+    data = [
+        {
+            "type": "heatmap",
+            "x": gx,
+            "y": gy,
+            "z": z,
+            "zmin": 0,
+            "zmax": 255,
+            "colorscale": PROB_SCALE,
+            "colorbar": {"title": {"text": "P(y=1)", "side": "right"}, "thickness": 14, **PROB_TICKS},
+            "hovertemplate": "x1 %{x:.2f}, x2 %{y:.2f}<extra></extra>",
+            "name": "P(y=1)",
+            "showlegend": False,
+        }
+    ]
+    if contour and not discretize and np.nanmin(prob) < 0.5 < np.nanmax(prob):
+        data.append(
+            {
+                "type": "contour",
+                "x": gx,
+                "y": gy,
+                "z": z,
+                "contours": {"start": 127.5, "end": 127.5, "size": 1, "coloring": "none"},
+                "line": {"color": COLORS["marker"], "width": 2, "dash": "dot"},
+                "showscale": False,
+                "hoverinfo": "skip",
+                "name": "p = 0.5",
+                "showlegend": False,
+            }
         )
+    data += _points(np.asarray(X), np.asarray(y), 16 if len(y) <= 10 else 8)
+    layout = layout_spec(
+        title=title,
+        x="x1",
+        y="x2",
+        height=height,
+        hovermode="closest",
+        legend={"x": 0, "xanchor": "left"},
+        xaxis={"range": [float(gx[0]), float(gx[-1])], "constrain": "domain"},
+        yaxis={"range": [float(gy[0]), float(gy[-1])], "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
     )
-    if not discretize and prob.min() < 0.5 < prob.max():
-        fig.add_trace(
-            go.Contour(
-                x=np.asarray(x1, dtype=np.float32),
-                y=np.asarray(x2, dtype=np.float32),
-                z=np.asarray(prob, dtype=np.float32),
-                contours={"start": 0.5, "end": 0.5, "size": 1, "coloring": "none"},
-                line={"color": COLORS["marker"], "width": 2, "dash": "dot"},
-                showscale=False,
-                hoverinfo="skip",
-                name="p = 0.5",
-                showlegend=False,
-            )
-        )
-    for trace in _points(np.asarray(X), np.asarray(y), 16 if len(y) <= 10 else 8):
-        fig.add_trace(trace)
-    base_layout(fig, title=title, x="x1", y="x2", height=height)
-    fig.update_layout(hovermode="closest", legend={"x": 0, "xanchor": "left"})
-    fig.update_xaxes(range=[float(x1[0]), float(x1[-1])], constrain="domain")
-    fig.update_yaxes(range=[float(x2[0]), float(x2[-1])], scaleanchor="x", scaleratio=1, constrain="domain")
-    return fig
+    return fast_figure({"data": data, "layout": layout})
 
 
 def hidden_unit_maps(units: np.ndarray, x1: np.ndarray, x2: np.ndarray, activation: str) -> go.Figure:
     """One small map per hidden unit: what that neuron computes over the input plane."""
     n = units.shape[0]
-    lo, hi = (-1.0, 1.0) if activation == "tanh" else (0.0, 1.0 if activation == "sigmoid" else None)
-    fig = make_subplots(rows=1, cols=n, subplot_titles=[f"h{i + 1}" for i in range(n)], horizontal_spacing=0.02)
+    if activation == "tanh":
+        lo, hi = -1.0, 1.0
+    elif activation == "sigmoid":
+        lo, hi = 0.0, 1.0
+    else:
+        lo, hi = 0.0, float(max(np.nanmax(np.where(np.isfinite(units), units, 0.0)), 1e-9))
+    gap = 0.02
+    width = (1 - gap * (n - 1)) / n
+    data, layout = (
+        [],
+        {
+            "height": 150,
+            "margin": {"l": 10, "r": 10, "t": 28, "b": 6},
+            "font": {"size": FONT_SIZE - 2},
+            "annotations": [],
+            "showlegend": False,
+        },
+    )
     for i in range(n):
-        fig.add_trace(
-            go.Heatmap(
-                x=np.asarray(x1, dtype=np.float32),
-                y=np.asarray(x2, dtype=np.float32),
-                z=units[i].astype(np.float32),
-                zmin=lo,
-                zmax=hi if hi is not None else float(max(units.max(), 1e-9)),
-                colorscale=PROB_SCALE,
-                showscale=False,
-                hovertemplate=f"h{i + 1} = %{{z:.2f}}<extra></extra>",
-            ),
-            row=1,
-            col=i + 1,
+        sx = "" if i == 0 else str(i + 1)
+        start = i * (width + gap)
+        layout[f"xaxis{sx}"] = {"domain": [start, start + width], "showticklabels": False, "constrain": "domain"}
+        layout[f"yaxis{sx}"] = {
+            "showticklabels": False,
+            "scaleanchor": f"x{sx}",
+            "scaleratio": 1,
+            "constrain": "domain",
+        }
+        layout["annotations"].append(
+            {
+                "text": f"h{i + 1}",
+                "x": start + width / 2,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "showarrow": False,
+            }
         )
-    fig.update_xaxes(showticklabels=False, constrain="domain")
-    fig.update_yaxes(showticklabels=False, constrain="domain")
-    for i in range(n):
-        fig.update_yaxes(scaleanchor=f"x{i + 1 if i else ''}", scaleratio=1, row=1, col=i + 1)
-    fig.update_layout(height=170, margin={"l": 10, "r": 10, "t": 30, "b": 10}, font={"size": FONT_SIZE - 2})
-    return fig
+        data.append(
+            {
+                "type": "heatmap",
+                "x": np.asarray(x1, dtype=np.float32),
+                "y": np.asarray(x2, dtype=np.float32),
+                "z": np.nan_to_num(units[i], nan=0.0, posinf=hi, neginf=lo).astype(np.float32),
+                "zmin": lo,
+                "zmax": hi,
+                "colorscale": PROB_SCALE,
+                "showscale": False,
+                "xaxis": f"x{sx}",
+                "yaxis": f"y{sx}",
+                "hovertemplate": f"h{i + 1} = %{{z:.2f}}<extra></extra>",
+            }
+        )
+    return fast_figure({"data": data, "layout": layout})
+
+
+def downsample(n: int, max_points: int = 600) -> np.ndarray:
+    """Indices 0..n-1 thinned to at most ``max_points``, keeping the first and last."""
+    if n <= max_points:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, max_points).round().astype(np.int64))
 
 
 def loss_curve(
-    loss: np.ndarray, *, upto: int | None = None, title: str = "Training loss", log: bool = True
+    loss: np.ndarray,
+    *,
+    upto: int | None = None,
+    title: str = "Training loss",
+    log: bool = True,
+    total: int | None = None,
 ) -> go.Figure:
-    """The loss per epoch so far (``upto`` epochs), on a log axis by default."""
-    n = len(loss) if upto is None else int(upto)
-    fig = go.Figure(
-        go.Scatter(
-            x=np.arange(n, dtype=np.int32),
-            y=np.asarray(loss[:n], dtype=np.float32),
-            mode="lines",
-            line={"color": COLORS["bce"], "width": 3},
-            name="loss",
-            hovertemplate="epoch %{x}: loss %{y:.4g}<extra></extra>",
-        )
-    )
-    base_layout(fig, title=title, x="epoch", y="mean loss", height=300)
-    fig.update_layout(showlegend=False, hovermode="closest")
+    """The loss per epoch so far (the first ``upto`` values), thinned to at most 600 points.
+
+    ``total`` fixes the x-axis to the whole run, so the curve grows into a
+    stable frame while training plays.
+    """
+    n = len(loss) if upto is None else max(0, min(int(upto), len(loss)))
+    idx = downsample(n)
+    layout = layout_spec(title=title, x="epoch", y="mean loss", height=300, showlegend=False, hovermode="closest")
     if log:
-        fig.update_yaxes(type="log")
-    return fig
+        layout["yaxis"]["type"] = "log"
+    if total:
+        layout["xaxis"]["range"] = [0, int(total)]
+    data = [
+        {
+            "type": "scatter",
+            "x": idx.astype(np.int32),
+            "y": to_float32(np.asarray(loss)[idx]),
+            "mode": "lines",
+            "line": {"color": COLORS["bce"], "width": 3},
+            "name": "loss",
+            "hovertemplate": "epoch %{x}: loss %{y:.4g}<extra></extra>",
+        }
+    ]
+    return fast_figure({"data": data, "layout": layout})

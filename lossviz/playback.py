@@ -1,0 +1,56 @@
+"""Replaying a recorded training run: which epoch to show, and the loss at it (plain numpy)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+TARGET_TICKS = 40  # a whole run plays in about this many redraws
+
+
+def epochs_per_tick(epochs: int, target_ticks: int = TARGET_TICKS) -> int:
+    """Epochs to advance per redraw so a run of ``epochs`` plays in ``target_ticks`` redraws."""
+    return max(1, math.ceil(epochs / target_ticks))
+
+
+def advance(epoch: int, step: int, last: int) -> int:
+    """The next epoch to show: ``epoch + step``, clamped to ``[0, last]``."""
+    return int(min(max(epoch + step, 0), last))
+
+
+def loss_at(loss: np.ndarray, final_loss: float, epoch: int) -> float:
+    """The mean training loss of the weights after ``epoch`` updates.
+
+    ``loss[e]`` is recorded before update e + 1 (Keras' convention), so it is
+    the loss after e updates; after the last update it is ``final_loss``.
+    """
+    if epoch < len(loss):
+        return float(loss[epoch])
+    return float(final_loss)
+
+
+def frame(
+    history: np.ndarray,
+    epoch: int,
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    hidden: int,
+    activation: str,
+    bounds,
+    resolution: int = 100,
+) -> dict:
+    """Everything the live view shows for the weights after ``epoch`` updates.
+
+    Returns the probability grid and hidden-unit maps (from
+    :func:`lossviz.nn.predict_grid`), the predictions on the training points,
+    the predicted classes and the accuracy at threshold 0.5.
+    """
+    from lossviz.nn import predict, predict_grid
+
+    theta = history[epoch]
+    prob, units = predict_grid(theta, hidden, activation, bounds, resolution)
+    p = predict(theta[None], X, hidden, activation)[0]
+    classes = (p >= 0.5).astype(int)
+    return {"prob": prob, "units": units, "p": p, "classes": classes, "accuracy": float(np.mean(classes == y))}

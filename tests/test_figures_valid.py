@@ -1,0 +1,40 @@
+"""Figures built without runtime validation (fast_figure) are valid plotly, checked here instead."""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+
+import lossviz as lv
+from lossviz.figures.boundary import decision_boundary, downsample, hidden_unit_maps, loss_curve, to_uint8
+from lossviz.nn import flatten, grid_axes
+
+
+def _valid(fig):
+    go.Figure(fig.to_dict())  # raises on any invalid property
+    return fig
+
+
+def test_boundary_figures_validate_and_carry_the_data():
+    X, y = lv.xor()
+    r = lv.train(X, y, epochs=500, seed=0)
+    x1, x2 = grid_axes((-0.5, 1.5, -0.5, 1.5), 30)
+    prob, units = lv.predict_grid(flatten(r.params, 2, 3), 3, "tanh", (-0.5, 1.5, -0.5, 1.5), 30)
+    fig = _valid(decision_boundary(prob, x1, x2, X, y, title="t"))
+    heat = fig.data[0]
+    assert heat.type == "heatmap" and np.asarray(heat.z).dtype == np.uint8
+    np.testing.assert_array_equal(np.asarray(heat.z), to_uint8(prob))
+    assert [t.name for t in fig.data[-2:]] == ["label 0", "label 1"]
+    np.testing.assert_array_equal(np.asarray(fig.data[-1].x), X[y == 1, 0].astype(np.float32))
+    assert _valid(decision_boundary(prob, x1, x2, X, y, discretize=True)).data[0].z.max() == 255
+    maps = _valid(hidden_unit_maps(units, x1, x2, "tanh"))
+    assert len(maps.data) == 3 and maps.data[2].xaxis == "x3"
+    curve = _valid(loss_curve(r.loss, upto=100, total=500))
+    assert len(curve.data[0].x) == 100 and curve.layout.xaxis.range == (0, 500)
+
+
+def test_downsample_keeps_ends_and_bounds_size():
+    idx = downsample(5000, 600)
+    assert idx[0] == 0 and idx[-1] == 4999 and len(idx) <= 600
+    assert downsample(10).tolist() == list(range(10))
+    assert to_uint8(np.array([np.nan, 0.0, 1.0, 2.0])).tolist() == [128, 0, 255, 255]

@@ -1,0 +1,161 @@
+"""AppTest of the XOR page: Play / Pause / Step / Reset through session state, readouts equal the core."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import lossviz as lv
+from lossviz.playback import epochs_per_tick
+from lossviz.weights_io import weights_to_json
+from tests.conftest import app_test
+
+PAGE = "pages/4_XOR_Training.py"
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+@pytest.fixture(scope="module")
+def lesson_run():
+    X, y = lv.xor()
+    return lv.train(X, y, hidden=3, activation="tanh", loss="bce", optimizer="sgd", lr=0.1, epochs=5000, seed=0)
+
+
+def test_defaults_are_the_lesson_and_epoch_zero(lesson_run):
+    at = app_test(PAGE)
+    assert not at.exception
+    m = metrics(at)
+    assert m["Epoch"] == "0 / 5,000"
+    assert m["BCE loss"] == lv.params.format_number(lesson_run.loss[0])
+    assert at.button(key="xor_play").label == "▶ Play"
+    assert len(at.get("plotly_chart")) == 3
+
+
+def test_play_pause_step_reset(lesson_run):
+    at = app_test(PAGE)
+    tick = epochs_per_tick(5000)
+    at.button(key="xor_play").click().run()  # Play: the fragment advances one tick per run
+    assert metrics(at)["Epoch"] == f"{tick:,} / 5,000"
+    assert at.button(key="xor_play").label == "⏸ Pause"
+    at.run()
+    assert metrics(at)["Epoch"] == f"{2 * tick:,} / 5,000"
+    assert metrics(at)["BCE loss"] == lv.params.format_number(lesson_run.loss[2 * tick])
+    at.button(key="xor_play").click().run()  # Pause
+    frozen = metrics(at)["Epoch"]
+    at.run()
+    assert metrics(at)["Epoch"] == frozen == f"{2 * tick:,} / 5,000"
+    at.button(key="xor_step1").click().run()
+    assert metrics(at)["Epoch"] == f"{2 * tick + 1:,} / 5,000"
+    assert metrics(at)["BCE loss"] == lv.params.format_number(lesson_run.loss[2 * tick + 1])
+    at.button(key="xor_stepn").click().run()
+    assert metrics(at)["Epoch"] == f"{2 * tick + 101:,} / 5,000"
+    at.button(key="xor_reset").click().run()
+    assert metrics(at)["Epoch"] == "0 / 5,000"
+    assert not at.exception
+
+
+def test_play_runs_to_the_end_and_stops(lesson_run):
+    at = app_test(PAGE, {"epochs": "100"})
+    at.button(key="xor_play").click().run()
+    for _ in range(45):
+        at.run()
+    m = metrics(at)
+    assert m["Epoch"] == "100 / 100" and m["Status"] == "finished"
+    assert at.button(key="xor_play").label == "▶ Play" and at.button(key="xor_play").disabled
+    X, y = lv.xor()
+    short = lv.train(X, y, epochs=100, seed=0)
+    assert m["BCE loss"] == lv.params.format_number(short.final_loss)
+
+
+def test_full_lesson_run_solves_xor_on_the_page(lesson_run):
+    at = app_test(PAGE)
+    for _ in range(50):
+        at.button(key="xor_stepn").click().run()
+    m = metrics(at)
+    assert m["Epoch"] == "5,000 / 5,000" and m["Accuracy"] == "100%"
+    assert m["BCE loss"] == lv.params.format_number(lesson_run.final_loss)
+    table = at.dataframe[0].value
+    assert table["class"].tolist() == [0, 1, 1, 0]
+    np.testing.assert_allclose(table["prediction"], lesson_run.predict_proba(lv.xor()[0]))
+
+
+def test_settings_change_restarts_and_url_round_trip():
+    at = app_test(PAGE, {"seed": "2", "optimizer": "adam", "lr": "0.01", "epochs": "1000"})
+    assert at.selectbox(key="xor_optimizer").value == "adam"
+    assert at.number_input(key="xor_seed").value == 2
+    at.button(key="xor_stepn").click().run()
+    assert metrics(at)["Epoch"] == "100 / 1,000"
+    at.selectbox(key="xor_loss").select("mse").run()
+    m = metrics(at)
+    assert m["Epoch"] == "0 / 1,000" and "MSE loss" in m
+    assert at.query_params["loss"] == "mse" and at.query_params["seed"] == "2"
+
+
+def test_new_initial_weights_moves_to_the_next_seed():
+    at = app_test(PAGE)
+    at.button(key="xor_new").click().run()
+    assert at.number_input(key="xor_seed").value == 1
+    assert at.query_params["seed"] == "1"
+
+
+def test_bad_url_values_fall_back_with_a_notice():
+    at = app_test(PAGE, {"hidden": "99", "lr": "abc", "dataset": "<b>x</b>", "epochs": "7"})
+    assert not at.exception
+    notice = at.warning[0].value
+    for name in ("hidden=99", "lr=abc", "epochs=7", "dataset="):
+        assert name in notice
+    assert metrics(at)["Epoch"] == "0 / 5,000"
+
+
+def test_divergence_is_reported_not_raised():
+    at = app_test(
+        PAGE,
+        {
+            "dataset": "blobs",
+            "n": "200",
+            "noise": "0.3",
+            "activation": "relu",
+            "hidden": "8",
+            "lr": "1000",
+            "epochs": "2000",
+            "seed": "0",
+        },
+    )
+    assert not at.exception
+    assert "diverged at epoch 57" in at.error[0].value
+    at.button(key="xor_stepn").click().run()
+    assert metrics(at)["Epoch"] == "57 / 2,000"  # the last weights there are
+    assert at.button(key="xor_stepn").disabled and at.button(key="xor_play").disabled
+
+
+def test_weights_upload_round_trip_and_bad_file():
+    X, y = lv.xor()
+    start = lv.train(X, y, epochs=1, seed=42, hidden=4).initial_params
+    at = app_test(PAGE)
+    at.file_uploader(key="xor_upload").upload(
+        "start.json", weights_to_json(start, activation="tanh").encode(), "application/json"
+    ).run()
+    assert not at.exception
+    assert at.selectbox(key="xor_hidden").value == 4
+    expected = lv.train(X, y, hidden=4, epochs=5000, seed=0, params=start)
+    assert metrics(at)["BCE loss"] == lv.params.format_number(expected.loss[0])
+    before = metrics(at)
+    at.file_uploader(key="xor_upload").set_value(("bad.json", b'{"W1": [[1, 2]], "b1": NaN}', "application/json"))
+    at.run()
+    assert "That file was not loaded" in at.error[0].value and "NaN" in at.error[0].value
+    assert metrics(at) == before  # previous state intact
+
+
+def test_download_is_loadable_back():
+    at = app_test(PAGE, {"epochs": "100"})
+    X, y = lv.xor()
+    run = lv.train(X, y, epochs=100, seed=0)
+    doc = json.loads(weights_to_json(run.params, activation="tanh"))
+    loaded = lv.weights_from_json(json.dumps(doc))
+    for k, v in run.params.items():
+        np.testing.assert_array_equal(loaded["params"][k], v)
+    assert not at.exception
