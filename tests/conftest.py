@@ -19,6 +19,8 @@ def app_test(path: str, query: dict | None = None, timeout: float = 30) -> AppTe
     """
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     if path != "app.py":
+        for k, v in (query or {}).items():  # a deep link: the query is there from the session's first run
+            at.query_params[k] = v
         at.run()
         at.switch_page(path)
         at.query_params.clear()

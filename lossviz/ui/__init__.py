@@ -13,7 +13,8 @@ from pathlib import Path
 import streamlit as st
 
 from lossviz.lessons import BY_ID, LESSONS, next_lesson
-from lossviz.params import Param, parse, serialize
+from lossviz.params import Param, md_escape, parse, serialize
+from lossviz.share import hidden_names, qr_png, share_url
 
 ROOT = Path(__file__).resolve().parents[2]
 GLOBAL_PARAMS = ("present", "hide")  # kept in the URL across reruns on every page
@@ -25,13 +26,76 @@ ABOUT = (
 )
 
 
+BASE_CSS = """
+/* lossviz: keep headings and metrics legible on a projector, tidy on a phone */
+[data-testid='stMetricValue'] { font-variant-numeric: tabular-nums; }
+@media (max-width: 640px) { h1 { font-size: 2rem !important; } }
+"""
+PRESENT_CSS = """
+/* presenter view: everything larger, for the back of a classroom */
+html { font-size: 21px; }
+[data-testid='stMetricValue'] { font-size: 2.6rem; }
+"""
+
+
+def presenting() -> bool:
+    """Whether the presenter view is on (``?present=1`` or the sidebar toggle)."""
+    return bool(st.session_state.get("_lv_presenting", False))
+
+
 def setup_page(lesson_id: str) -> None:
-    """Page config, sidebar and shared styles; call first on every page."""
+    """Page config, classroom flags, sidebar and shared styles; call first on every page."""
     lesson = BY_ID[lesson_id]
-    st.set_page_config(page_title=f"{lesson.title} · lossviz", page_icon=lesson.icon, layout="wide")
+    ss = st.session_state
+    if "_lv_presenting" not in ss:  # first run of the session: the link decides (a plain key survives page switches)
+        ss["_lv_presenting"] = st.query_params.get("present", "0").strip().lower() in ("1", "true", "yes", "on")
+    # the toggle's widget state does not survive a page switch: seed it from the plain key every run
+    # (its on_change callback has already copied a click into that key)
+    ss["_lv_present"] = ss["_lv_presenting"]
+    st.set_page_config(
+        page_title=f"{lesson.title} · lossviz",
+        page_icon=lesson.icon,
+        layout="wide",
+        initial_sidebar_state="collapsed" if ss["_lv_presenting"] else "auto",
+    )
+    hide, rejected = hidden_names(st.query_params.get("hide", ""))
+    css = BASE_CSS + (PRESENT_CSS if ss["_lv_presenting"] else "")
+    # a control named in ?hide= disappears; names are [a-z0-9_] only, so they are safe in CSS
+    css += "".join(f".st-key-{lesson_id}_{name} {{ display: none !important; }}\n" for name in hide)
+    st.html(f"<style>{css}</style>")
+    if rejected:
+        st.warning("Ignored in hide=: " + ", ".join(md_escape(r, 30) for r in rejected) + " (not a control name)")
     with st.sidebar:
         st.markdown(ABOUT)
+        st.toggle(
+            "Presenter view",
+            key="_lv_present",
+            on_change=_present_to_url,
+            help="Larger type and lines for a projector; the link keeps it (present=1)",
+        )
+        if st.button("Share this view", icon="📱", key=f"_lv_share_{lesson_id}", width="stretch"):
+            share_dialog()
         st.toggle("Show this page's source", key=f"_lv_src_{lesson_id}")
+
+
+def _present_to_url() -> None:
+    st.session_state["_lv_presenting"] = bool(st.session_state.get("_lv_present"))
+    if st.session_state["_lv_presenting"]:
+        st.query_params["present"] = "1"
+    elif "present" in st.query_params:
+        del st.query_params["present"]
+
+
+@st.dialog("Share this view", width="large")
+def share_dialog() -> None:
+    """The full link of this page with every setting, and a QR code big enough to scan off a projector."""
+    try:
+        url = share_url(st.context.url or "", st.query_params.to_dict())
+    except ValueError as exc:
+        st.error(f"This view cannot be shared as a link: {exc}")
+        return
+    st.code(url, language=None, wrap_lines=True)
+    st.image(qr_png(url, scale=12), width=460, caption="Scan to open this exact view")
 
 
 def url_state(lesson_id: str, params: list[Param]) -> PageState:
@@ -100,7 +164,12 @@ class PageState:
 
 
 def chart(fig, key: str | None = None) -> None:
-    """A plotly figure, full width, without the plotly logo."""
+    """A plotly figure, full width, without the plotly logo; larger type and lines in presenter view."""
+    if presenting():
+        fig.update_layout(font={"size": 20})
+        for trace in fig.data:
+            if trace.type == "scatter" and trace.line is not None and trace.line.width:
+                trace.line.width = trace.line.width * 1.7
     st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False, "responsive": True})
 
 
