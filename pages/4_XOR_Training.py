@@ -36,6 +36,7 @@ PARAMS = [
     Param("seed", 0, kind="int", lo=0, hi=999_999),
     Param("step", 100, kind="choice", choices=STEPS),
     Param("discretize", False, kind="bool"),
+    Param("predict", False, kind="bool"),
 ]
 state = ui.url_state("xor", PARAMS)
 ss = st.session_state
@@ -132,6 +133,7 @@ with st.expander("More settings: seed, data, step size, class view"):
     c[2].select_slider("Noise", PARAMS[2].grid, key=state.key("noise"), disabled=state["dataset"] == "xor")
     c[3].select_slider("Second Step button", STEPS, key=state.key("step"), format_func=lambda v: f"+{v}")
     c[4].toggle("Only the predicted class", key=state.key("discretize"), help="Threshold the map at p = 0.5")
+st.toggle("Predict first", key=state.key("predict"), help="Guess the outcome before the run plays; then compare")
 state.sync()
 
 start = ss.get("xor_start")
@@ -165,6 +167,15 @@ ss.xor_epoch = advance(ss.get("xor_epoch", 0), 0, last)
 bounds = lossviz.plot_bounds(X)
 x1, x2 = grid_axes(bounds, 100)
 
+guess = None
+if state["predict"]:
+    guess = ui.guess_box(
+        "xor",
+        "Before you press Play: will this run solve the task (100% accuracy)?",
+        signature=signature,
+        options=["Yes, it solves it", "No, it gets stuck"],
+    )
+locked = state["predict"] and guess is None  # nothing moves until the student has committed a guess
 playing = ss.get("xor_playing", False)
 b = st.columns([1.3, 1, 1, 1, 1.3])
 b[0].button(
@@ -173,16 +184,18 @@ b[0].button(
     on_click=play_pause,
     type="primary",
     width="stretch",
-    disabled=ss.xor_epoch >= last and not playing,
+    disabled=locked or (ss.xor_epoch >= last and not playing),
 )
-b[1].button("Step +1", key="xor_step1", on_click=step, args=(1,), width="stretch", disabled=ss.xor_epoch >= last)
+b[1].button(
+    "Step +1", key="xor_step1", on_click=step, args=(1,), width="stretch", disabled=locked or ss.xor_epoch >= last
+)
 b[2].button(
     f"Step +{state['step']}",
     key="xor_stepn",
     on_click=step,
     args=(state["step"],),
     width="stretch",
-    disabled=ss.xor_epoch >= last,
+    disabled=locked or ss.xor_epoch >= last,
 )
 b[3].button("Reset", key="xor_reset", on_click=reset, width="stretch", help="Back to epoch 0, same initial weights")
 b[4].button("New initial weights", key="xor_new", on_click=new_weights, width="stretch", help="Next seed")
@@ -230,6 +243,13 @@ def live_view():
                 width="stretch",
                 column_config={"prediction": st.column_config.NumberColumn(format="%.4f")},
             )
+    if guess is not None and epoch >= last:
+        solved = now["accuracy"] == 1.0
+        verdict = "right" if solved == guess.startswith("Yes") else "not this time"
+        st.info(
+            f"You guessed: {guess}. The run ended at {now['accuracy']:.0%} accuracy, loss "
+            f"{format_number(loss_now)}: {verdict}."
+        )
     if ss.get("xor_playing") and epoch >= last:
         ss.xor_playing = False
         st.rerun()  # stop the timer and relabel the buttons

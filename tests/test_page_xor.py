@@ -159,3 +159,20 @@ def test_download_is_loadable_back():
     for k, v in run.params.items():
         np.testing.assert_array_equal(loaded["params"][k], v)
     assert not at.exception
+
+
+def test_predict_then_reveal():
+    at = app_test(PAGE, {"predict": "1", "epochs": "100"})
+    assert at.button(key="xor_play").disabled and at.button(key="xor_stepn").disabled
+    form_submit = [b for b in at.button if b.label == "Commit my guess"][0]
+    form_submit.click().run()
+    assert "Enter a guess first" in at.warning[-1].value
+    at.radio(key="_lv_gin_xor").set_value("Yes, it solves it")  # a form: sent with its submit button
+    [b for b in at.button if b.label == "Commit my guess"][0].click().run()
+    assert not at.button(key="xor_play").disabled
+    at.button(key="xor_stepn").click().run()
+    assert "You guessed: Yes, it solves it" in at.info[-1].value
+    assert "The run ended at" in at.info[-1].value
+    # a new situation asks again
+    at.number_input(key="xor_seed").set_value(5).run()
+    assert at.button(key="xor_play").disabled

@@ -196,3 +196,36 @@ def lesson_cards() -> None:
             st.markdown(f"**{i}. {lesson.title}**")
             st.caption(lesson.summary)
             st.page_link(lesson.file, label="Open", icon=lesson.icon)
+
+
+def guess_box(key: str, question: str, *, signature, options: list[str] | None = None, fmt: str = "%.4f"):
+    """Predict, then reveal: ask for a guess and return it once committed (else None).
+
+    ``signature`` identifies what the guess is about (the settings); when it
+    changes the guess is cleared, so every new situation asks again.  The
+    guess lives in this student's session only.
+    """
+    ss = st.session_state
+    store = f"_lv_guess_{key}"
+    committed = ss.get(store)
+    if committed is not None and committed["sig"] != signature:
+        del ss[store]
+        committed = None
+    if committed is not None:
+        return committed["value"]
+    with st.form(f"_lv_form_{key}", border=True):
+        if options is None:
+            value = st.number_input(question, value=None, format=fmt, key=f"_lv_gin_{key}", placeholder="your guess")
+        else:
+            value = st.radio(question, options, index=None, horizontal=True, key=f"_lv_gin_{key}")
+        if st.form_submit_button("Commit my guess", type="primary"):
+            if value is None:
+                st.warning("Enter a guess first.")
+            else:
+                ss[store] = {"sig": signature, "value": value}
+                st.rerun()
+    return None
+
+
+def reset_guess(key: str) -> None:
+    st.session_state.pop(f"_lv_guess_{key}", None)
