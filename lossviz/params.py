@@ -108,7 +108,7 @@ class Param:
         if self.kind == "bool":
             return "1" if value else "0"
         if self.kind == "float":
-            return f"{float(value):.12g}"
+            return repr(float(value))  # shortest exact form: 1 - 1e-13 must not come back as 1
         return str(value)
 
 

@@ -1,0 +1,52 @@
+"""The Loss Explorer in a real browser: a deep link opens with its values; the keyboard moves p."""
+
+from __future__ import annotations
+
+import pytest
+
+import lossviz as lv
+from lossviz.params import format_number
+from tests.browser.conftest import assert_no_exception, wait_for_app
+
+pytestmark = pytest.mark.browser
+
+MARKER_X = """() => {
+    const plot = document.querySelector('.st-key-explorer_loss_y1 .js-plotly-plot');
+    const trace = plot && plot.data && plot.data.find(t => t.name === "at the slider's p");
+    return trace ? Array.from(trace.x) : null;
+}"""
+MARKER_AT = f"(p) => {{ const x = ({MARKER_X})(); return !!x && x[0] === p; }}"
+
+
+def readout(page, label: str) -> str:
+    box = page.locator("[data-testid='stMetric']").filter(has=page.get_by_text(label, exact=True)).first
+    return box.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def test_deep_link_then_keyboard_moves_p(server_url, page):
+    page.goto(f"{server_url}/Loss_Explorer?p=0.01&y=1&eps=1e-12")
+    wait_for_app(page)
+    assert_no_exception(page)
+    assert readout(page, "BCE") == format_number(lv.bce([1], [0.01], eps=1e-12)) == "4.605"
+    assert readout(page, "∂BCE/∂z") == format_number(lv.bce_grad_z([1], lv.logit([0.01]))[0])
+    thumb = page.locator(".st-key-explorer_p input[type='range']")
+    assert thumb.get_attribute("aria-valuetext") == "0.01"
+    assert page.locator(".st-key-explorer_eps input[type='range']").get_attribute("aria-valuetext") == "1e-12"
+    page.wait_for_function(MARKER_AT, arg=0.01)
+
+    thumb.focus()
+    page.keyboard.press("ArrowRight")  # one step on the grid: 0.01 -> 0.02
+    expect = format_number(lv.bce([1], [0.02], eps=1e-12))
+    page.wait_for_function(
+        "(v) => Array.from(document.querySelectorAll(\"[data-testid='stMetricValue']\"))"
+        ".some(e => e.innerText.trim() === v)",
+        arg=expect,
+    )
+    wait_for_app(page)
+    assert readout(page, "BCE") == expect == "3.912"
+    page.wait_for_function(MARKER_AT, arg=0.02)  # the chart's marker followed
+    assert page.evaluate(MARKER_X) == [0.02, 0.02, 0.02]
+    assert "p=0.02" in page.url and "eps=1e-12" in page.url
+    assert "p=0.02" in page.locator("[data-testid='stCode']").first.inner_text()
+    assert_no_exception(page)
+    assert page.js_errors == []
