@@ -175,6 +175,7 @@ PARAMS: list[Param] = [
     Param("hinge", True, kind="bool", label="show hinge"),
     Param("logy", False, kind="bool", label="log y-axis"),
     Param("preset", "near_perfect", kind="choice", choices=tuple(PRESET_BY_ID), label="example"),
+    Param("predict", False, kind="bool", label="predict first"),
 ]
 
 

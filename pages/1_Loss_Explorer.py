@@ -45,10 +45,24 @@ pt = ex.point(y, p, eps, dtype)
 curves = ex.curves(eps, dtype)
 
 # ---------------------------------------------------------------- readouts
+st.toggle("Predict first", key=state.key("predict"), help="Guess BCE before the page shows it; then compare")
+guess = None
+if state["predict"]:
+    guess = ui.guess_box(
+        "explorer", f"Your guess: BCE at p = {ex.format_p(p)} with y = {y}?", signature=(y, p, eps, dtype)
+    )
+hidden = state["predict"] and guess is None  # readouts and markers wait for the student's guess
+shown = (lambda v: "?") if hidden else ex.format_readout
 readouts = st.container(horizontal=True, gap="medium")
-readouts.metric("BCE", ex.format_readout(pt.bce), help=f"−[y log p + (1 − y) log(1 − p)], clipped, in {dtype}")
-readouts.metric("MSE", ex.format_readout(pt.mse), help="(y − p)², float64")
-readouts.metric("hinge", ex.format_readout(pt.hinge), help="max(0, 1 − t·z) with t = 2y − 1 and z = log(p / (1 − p))")
+readouts.metric(
+    "BCE",
+    shown(pt.bce),
+    delta=None if guess is None else f"you guessed {format_number(guess)}",
+    delta_color="off",
+    help=f"−[y log p + (1 − y) log(1 − p)], clipped, in {dtype}",
+)
+readouts.metric("MSE", shown(pt.mse), help="(y − p)², float64")
+readouts.metric("hinge", shown(pt.hinge), help="max(0, 1 − t·z) with t = 2y − 1 and z = log(p / (1 − p))")
 readouts.metric("logit z", ex.format_readout(pt.z), help="z = log(p / (1 − p)): the score before the sigmoid")
 GRADIENT_NOTES = ("∂BCE/∂p", "z-gradients")
 for what, why in pt.notes:
@@ -68,7 +82,7 @@ for col, label in ((left, 1), (right, 0)):
             curves.loss[label],
             label=label,
             marker_p=p,
-            marker_values=markers if label == y else None,
+            marker_values=markers if label == y and not hidden else None,
             margin_p=curves.margin_p[label],
             show_hinge=show_hinge,
             log_y=log_y,

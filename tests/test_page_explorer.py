@@ -251,3 +251,18 @@ def benchmark(moves: int = 70) -> None:
 
 if __name__ == "__main__":
     benchmark()
+
+
+def test_predict_then_reveal_hides_until_a_guess():
+    at = app_test("pages/1_Loss_Explorer.py", {"predict": "1", "p": "0.1", "y": "1"})
+    assert not at.exception
+    values = {m.label: m.value for m in at.metric}
+    assert values["BCE"] == "?" and values["MSE"] == "?" and values["hinge"] == "?"
+    at.number_input(key="_lv_gin_explorer").set_value(1.5)
+    [b for b in at.button if b.label == "Commit my guess"][0].click().run()
+    bce = next(m for m in at.metric if m.label == "BCE")
+    assert bce.value == lv.params.format_number(lv.bce([1], [0.1])) == "2.303"
+    assert "you guessed 1.5" in bce.delta
+    # a new p asks again
+    at.select_slider(key="explorer_p").set_value(0.2).run()
+    assert next(m for m in at.metric if m.label == "BCE").value == "?"
