@@ -118,6 +118,7 @@ class PageState:
         self.params = list(params)
         self.by_name = {p.name: p for p in self.params}
         ss = st.session_state
+        ss[f"_lv_spec_{lesson_id}"] = self.params  # what this page reads from the URL (tests check notices)
         notice_key = f"_lv_notice_{lesson_id}"
         missing = [p for p in self.params if self.key(p.name) not in ss]
         if missing:
@@ -128,6 +129,8 @@ class PageState:
                 ss[self.key(p.name)] = values[p.name] if p.name in accepted else saved.get(p.name, p.default)
             if len(missing) == len(self.params):
                 ss[notice_key] = notices
+        for p in self.params:  # Streamlit forgets the state of a widget not drawn in a run (a closed tab,
+            ss[self.key(p.name)] = ss[self.key(p.name)]  # a hidden control): re-assigning keeps it
         if ss.get(notice_key):
             st.warning(
                 "Some settings in the link were not valid and were ignored:\n\n"

@@ -1,0 +1,303 @@
+"""Figures for the Optimizer race: loss curves, percentile bands, histograms, time to target, lr sweep.
+
+Pure functions from the numbers :mod:`lossviz.race` computes to plotly figures.
+Curves are thinned to at most :data:`lossviz.outcomes.MAX_POINTS` points
+(first and last epoch kept) and sent as float32; infinite values (a
+percentile that fell on a diverged run) are sent as gaps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from lossviz.figures.boundary import decision_boundary
+from lossviz.figures.common import COLORS, DASHES, LINE_WIDTH, base_layout
+from lossviz.outcomes import MAX_POINTS, thin_index
+
+NAMES = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
+LOSS_NAMES = {"bce": "BCE", "mse": "MSE"}
+
+
+def _rgba(hex_color: str, alpha: float) -> str:
+    h = hex_color.lstrip("#")
+    r, g, b = (int(h[i : i + 2], 16) for i in (0, 2, 4))
+    return f"rgba({r},{g},{b},{alpha})"
+
+
+def _f32(values) -> np.ndarray:
+    """float32 with inf/nan as NaN: a gap in the line."""
+    v = np.asarray(values, dtype=np.float64)
+    return np.where(np.isfinite(v), v, np.nan).astype(np.float32)
+
+
+# legend under the plot: narrow columns and phones would otherwise wrap it into the title
+LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0}
+
+
+def _log_y(fig: go.Figure, **kwargs) -> None:
+    """A log y-axis labelled at powers of ten only (minor 2 and 5 labels crowd a projector)."""
+    fig.update_yaxes(type="log", dtick=1, **kwargs)
+
+
+def _hline(fig: go.Figure, y: float, text: str, *, row=None, col=None) -> None:
+    kwargs = {} if row is None else {"row": row, "col": col}
+    fig.add_hline(
+        y=y,
+        line={"color": COLORS["grey"], "width": 1.5, "dash": "dot"},
+        annotation_text=text,
+        annotation_position="top left",
+        annotation_font={"color": COLORS["grey"], "size": 13},
+        **kwargs,
+    )
+
+
+def race_figure(
+    curves: dict[str, np.ndarray],
+    lrs: dict[str, float],
+    *,
+    plateau: float | None = None,
+    loss_name: str = "bce",
+    title: str = "",
+    height: int = 420,
+) -> go.Figure:
+    """One loss curve per optimizer (``curves[opt]`` has epochs + 1 values), log y-axis,
+    with the plateau level as a dotted line.  Exactly one trace per optimizer."""
+    fig = go.Figure()
+    for opt, curve in curves.items():
+        idx = thin_index(len(curve), MAX_POINTS)
+        fig.add_trace(
+            go.Scatter(
+                x=idx.astype(np.int32),
+                y=_f32(np.asarray(curve)[idx]),
+                mode="lines",
+                name=f"{NAMES[opt]} (lr {lrs[opt]:g})",
+                line={"color": COLORS[opt], "width": LINE_WIDTH},
+                hovertemplate=f"{NAMES[opt]}: %{{y:.4g}}<extra></extra>",
+            )
+        )
+    base_layout(fig, title=title, x="epoch", y=f"mean {LOSS_NAMES[loss_name]} (log scale)", height=height)
+    fig.update_layout(legend=LEGEND_BELOW)
+    _log_y(fig)
+    if plateau is not None:
+        _hline(fig, plateau, f"plateau {plateau:.4g}: two points at p = 0.5")
+    return fig
+
+
+def band_figure(
+    summaries: Sequence,
+    *,
+    plateau: float | None = None,
+    loss_name: str = "bce",
+    title: str = "",
+    height: int = 420,
+) -> go.Figure:
+    """Median loss per optimizer with the 10-90th percentile band (fill between), log y-axis.
+
+    Each summary needs ``optimizer``, ``epoch``, ``p10``, ``p50``, ``p90``.
+    Three traces per optimizer: the band's upper edge, its lower edge (filled
+    to the upper), and the median.
+    """
+    fig = go.Figure()
+    for s in summaries:
+        color, name = COLORS[s.optimizer], NAMES[s.optimizer]
+        x = np.asarray(s.epoch, dtype=np.int32)
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=_f32(s.p90),
+                mode="lines",
+                line={"width": 0, "color": color},
+                showlegend=False,
+                legendgroup=s.optimizer,
+                name=f"{name} 90th pct",
+                hovertemplate=f"{name} 90th percentile: %{{y:.3g}}<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=_f32(s.p10),
+                mode="lines",
+                line={"width": 0, "color": color},
+                fill="tonexty",
+                fillcolor=_rgba(color, 0.22),
+                showlegend=False,
+                legendgroup=s.optimizer,
+                name=f"{name} 10th pct",
+                hovertemplate=f"{name} 10th percentile: %{{y:.3g}}<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=_f32(s.p50),
+                mode="lines",
+                line={"color": color, "width": LINE_WIDTH},
+                legendgroup=s.optimizer,
+                name=name,
+                hovertemplate=f"{name} median: %{{y:.4g}}<extra></extra>",
+            )
+        )
+    base_layout(fig, title=title, x="epoch", y=f"mean {LOSS_NAMES[loss_name]} (log scale)", height=height)
+    fig.update_layout(legend=LEGEND_BELOW)
+    _log_y(fig)
+    if plateau is not None:
+        _hline(fig, plateau, f"plateau {plateau:.4g}")
+    return fig
+
+
+def histogram_figure(
+    edges: np.ndarray,
+    counts: dict[str, np.ndarray],
+    *,
+    plateau: float | None = None,
+    loss_name: str = "bce",
+    title: str = "",
+    height: int = 420,
+) -> go.Figure:
+    """Step histograms of final loss on a log x-axis, one outline per optimizer."""
+    fig = go.Figure()
+    e = np.asarray(edges, dtype=np.float64)
+    for opt, c in counts.items():
+        c = np.asarray(c)
+        fig.add_trace(
+            go.Scatter(
+                x=e.astype(np.float32),
+                y=np.append(c, c[-1]).astype(np.int32),
+                mode="lines",
+                line={"shape": "hv", "color": COLORS[opt], "width": LINE_WIDTH - 0.5},
+                fill="tozeroy",
+                fillcolor=_rgba(COLORS[opt], 0.12),
+                name=NAMES[opt],
+                hovertemplate=f"{NAMES[opt]}: %{{y}} runs from %{{x:.2g}}<extra></extra>",
+            )
+        )
+    base_layout(fig, title=title, x=f"final {LOSS_NAMES[loss_name]} (log scale)", y="runs", height=height)
+    fig.update_xaxes(type="log", dtick=2, exponentformat="power")
+    fig.update_layout(hovermode="closest", legend={**LEGEND_BELOW, "y": -0.3})
+    if plateau is not None:
+        fig.add_vline(x=plateau, line={"color": COLORS["grey"], "width": 1.5, "dash": "dot"})
+    return fig
+
+
+def reached_figure(summaries: Sequence, *, target: dict[str, float], title: str = "", height: int = 420) -> go.Figure:
+    """Fraction of runs whose loss is below the target by each epoch: colour per optimizer,
+    line style per loss (BCE solid, MSE dashed).  Each summary needs ``optimizer``,
+    ``loss_name``, ``epoch`` and ``reached``."""
+    fig = go.Figure()
+    for s in summaries:
+        name = f"{NAMES[s.optimizer]} {LOSS_NAMES[s.loss_name]}"
+        fig.add_trace(
+            go.Scatter(
+                x=np.asarray(s.epoch, dtype=np.int32),
+                y=(np.asarray(s.reached, dtype=np.float32) * 100).astype(np.float32),
+                mode="lines",
+                line={"color": COLORS[s.optimizer], "dash": DASHES[s.loss_name], "width": LINE_WIDTH},
+                name=name,
+                hovertemplate=f"{name}: %{{y:.0f}}%<extra></extra>",
+            )
+        )
+    base_layout(fig, title=title, x="epoch", y="% of runs at target loss", height=height)
+    fig.update_layout(legend=LEGEND_BELOW)
+    fig.update_yaxes(range=[0, 101], ticksuffix="%")
+    return fig
+
+
+def sweep_figure(
+    sweeps: Sequence,
+    *,
+    guess: float,
+    loss_name: str = "bce",
+    title: str = "",
+    height: int = 560,
+) -> go.Figure:
+    """Final loss (median and 10-90 band, log-log) and % solved against learning rate, per optimizer.
+
+    Each sweep needs ``optimizer``, ``lrs``, ``p10``, ``p50``, ``p90``,
+    ``fractions["solved"]`` and ``breakdown_lr``.  ``guess`` is the loss of
+    answering p = 0.5 everywhere, drawn as a dotted line.
+    """
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.06)
+    for s in sweeps:
+        color, name = COLORS[s.optimizer], NAMES[s.optimizer]
+        x = np.asarray(s.lrs, dtype=np.float32)
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=_f32(s.p90),
+                mode="lines",
+                line={"width": 0, "color": color},
+                showlegend=False,
+                legendgroup=s.optimizer,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=_f32(s.p10),
+                mode="lines",
+                line={"width": 0, "color": color},
+                fill="tonexty",
+                fillcolor=_rgba(color, 0.2),
+                showlegend=False,
+                legendgroup=s.optimizer,
+                hoverinfo="skip",
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=_f32(s.p50),
+                mode="lines+markers",
+                line={"color": color, "width": LINE_WIDTH},
+                marker={"size": 7},
+                name=name,
+                legendgroup=s.optimizer,
+                hovertemplate=f"{name} lr %{{x:.3g}}: median final loss %{{y:.3g}}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=(np.asarray(s.fractions["solved"]) * 100).astype(np.float32),
+                mode="lines+markers",
+                line={"color": color, "width": LINE_WIDTH - 1},
+                marker={"size": 6},
+                name=f"{name} solved",
+                showlegend=False,
+                legendgroup=s.optimizer,
+                hovertemplate=f"{name} lr %{{x:.3g}}: %{{y:.0f}}% solved<extra></extra>",
+            ),
+            row=2,
+            col=1,
+        )
+    base_layout(fig, title=title, height=height)
+    fig.update_layout(hovermode="closest", legend={**LEGEND_BELOW, "y": -0.14})
+    fig.update_xaxes(type="log", dtick=1, exponentformat="power")
+    fig.update_xaxes(title_text="learning rate (log scale)", row=2, col=1)
+    fig.update_yaxes(
+        type="log", dtick=2, exponentformat="power", title_text=f"final {LOSS_NAMES[loss_name]}", row=1, col=1
+    )
+    fig.update_yaxes(range=[0, 105], ticksuffix="%", title_text="solved", row=2, col=1)
+    _hline(fig, guess, f"guessing p = 0.5: {guess:.3g}", row=1, col=1)
+    return fig
+
+
+def compact_boundary(prob, x1, x2, X, y, *, title: str = "", height: int = 300) -> go.Figure:
+    """:func:`~lossviz.figures.boundary.decision_boundary` for a narrow column: no colour bar
+    or legend (the page says once what the colours and symbols mean), tighter margins."""
+    fig = decision_boundary(prob, x1, x2, X, y, title=title, height=height)
+    fig.update_traces(showscale=False, selector={"type": "heatmap"})
+    fig.update_layout(showlegend=False, margin={"l": 45, "r": 10, "t": 45 if title else 10, "b": 45})
+    return fig

@@ -1,0 +1,131 @@
+"""AppTest of pages/5_Optimizer_Race.py: readouts equal the core's, controls update the tables."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+
+from lossviz import race as rc
+from lossviz.params import format_number
+from tests.conftest import app_test
+
+PAGE = "pages/5_Optimizer_Race.py"
+SMALL = {"n": "20", "epochs": "200"}
+
+
+def _array(value) -> np.ndarray:
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+    return np.asarray(value, dtype=np.float64)
+
+
+def _ok(at):
+    assert not at.exception, at.exception[0].message if at.exception else ""
+
+
+def test_default_race_readouts_equal_the_core():
+    at = app_test(PAGE)
+    _ok(at)
+    expect = rc.race(0, {"sgd": 0.01, "adam": 0.01, "rmsprop": 0.01}, 1000, "bce")
+    assert [m.label for m in at.metric] == ["SGD final loss", "Adam final loss", "RMSprop final loss"]
+    assert [m.value for m in at.metric] == [format_number(r.final_loss) for r in expect.runs.values()]
+    specs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    curves = specs[0]["data"]
+    assert [t["name"] for t in curves] == ["SGD (lr 0.01)", "Adam (lr 0.01)", "RMSprop (lr 0.01)"]
+    y = _array(curves[1]["y"])
+    assert y[-1] == pytest.approx(expect.runs["adam"].final_loss, rel=1e-6)
+    assert len(specs) == 4  # the race plus one decision boundary per optimizer
+    captions = " ".join(c.value for c in at.caption)
+    assert "still learning, final loss" in captions and "solved, final loss" in captions
+
+
+def test_changing_n_and_optimizers_updates_the_table():
+    at = app_test(PAGE, query={"tab": "Many seeds", **SMALL})
+    _ok(at)
+    df = at.dataframe[0].value
+    assert list(df.columns) == list(rc.OUTCOME_COLUMNS)
+    assert df["optimizer"].tolist() == ["SGD", "Adam", "RMSprop"]
+    for opt, row in zip(("sgd", "adam", "rmsprop"), df.to_dict("records"), strict=True):
+        core = rc.summary_row(rc.seed_batch(opt, 0.01, "bce", 200, 0, 20))
+        assert {k: row[k] for k in ("solved", "stuck", "diverged", "still learning")} == {
+            k: core[k] for k in ("solved", "stuck", "diverged", "still learning")
+        }
+    assert df[["solved", "stuck", "diverged", "still learning"]].to_numpy().sum(axis=1).tolist() == [20, 20, 20]
+
+    at.select_slider(key="race_n").set_value(10).run()
+    _ok(at)
+    df = at.dataframe[0].value
+    assert df[["solved", "stuck", "diverged", "still learning"]].to_numpy().sum(axis=1).tolist() == [10, 10, 10]
+
+    at.toggle(key="race_adam").set_value(False).run()
+    _ok(at)
+    df = at.dataframe[0].value
+    assert df["optimizer"].tolist() == ["SGD", "RMSprop"]
+
+    at.select_slider(key="race_lr_sgd").set_value(0.5).run()
+    _ok(at)
+    row = at.dataframe[0].value.to_dict("records")[0]
+    core = rc.summary_row(rc.seed_batch("sgd", 0.5, "bce", 200, 0, 10))
+    assert row["learning rate"] == 0.5 and row["solved"] == core["solved"]
+
+
+def test_drill_down_shows_the_chosen_run():
+    at = app_test(PAGE, query={"tab": "Many seeds", **SMALL, "run": "15", "sgd": "0", "rmsprop": "0"})
+    _ok(at)
+    b = rc.seed_batch("adam", 0.01, "bce", 200, 0, 20)
+    text = rc.run_text(str(b.outcomes[15]), float(b.final_loss[15]), int(b.plateau_m[15]), "bce", -1)
+    assert any(c.value.startswith(text) for c in at.caption)
+    titles = [json.loads(el.proto.spec)["layout"]["title"]["text"] for el in at.get("plotly_chart")]
+    assert "Adam, seed 15" in titles
+    # a run number beyond N is pulled back to the last run
+    at.select_slider(key="race_n").set_value(10).run()
+    _ok(at)
+    assert at.number_input(key="race_run").value == 9
+
+
+def test_bce_vs_mse_table_equals_the_core():
+    at = app_test(PAGE, query={"tab": "BCE vs MSE", **SMALL, "sgd": "0", "rmsprop": "0"})
+    _ok(at)
+    df = at.dataframe[0].value
+    assert list(df.columns) == list(rc.LOSS_COLUMNS)
+    assert df["loss"].tolist() == ["BCE", "MSE"]
+    for row, loss in zip(df.to_dict("records"), ("bce", "mse"), strict=True):
+        core = rc.summary_row(rc.seed_batch("adam", 0.01, loss, 200, 0, 20))
+        assert row["reached target"] == core["reached target"] and row["solved"] == core["solved"]
+    assert any("**Adam**" in md.value for md in at.markdown)
+
+
+def test_learning_rate_sweep_tab():
+    at = app_test(PAGE, query={"tab": "Learning rate", "epochs": "100", "sweep_n": "5", "adam": "0", "rmsprop": "0"})
+    _ok(at)
+    sw = rc.lr_sweep("sgd", "bce", 100, 0, 5)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    np.testing.assert_allclose(_array(spec["data"][2]["y"]), sw.p50, rtol=1e-6)
+    assert any(f"best at lr {format_number(sw.best_lr)}" in md.value for md in at.markdown)
+
+
+def test_budget_cap_warns(monkeypatch):
+    monkeypatch.setattr(rc, "BUDGET", 20_000)
+    at = app_test(PAGE, query={"tab": "Many seeds", "n": "100", "epochs": "100"})
+    _ok(at)
+    assert any("Showing the first 50 seeds" in w.value for w in at.warning)
+    df = at.dataframe[0].value
+    assert df[["solved", "stuck", "diverged", "still learning"]].to_numpy().sum(axis=1).tolist() == [50, 50, 50]
+
+
+def test_bad_url_values_and_no_optimizer_give_notices():
+    at = app_test(PAGE, query={"n": "lots", "lr_adam": "-1", "tab": "Nope", "loss": "hinge"})
+    _ok(at)
+    notice = at.warning[0].value
+    for name in ("n=lots", "lr_adam=", "tab=Nope", "loss=hinge"):
+        assert name in notice
+    assert at.select_slider(key="race_n").value == 100 and len(at.metric) == 3
+    at.toggle(key="race_sgd").set_value(False).run()
+    at.toggle(key="race_adam").set_value(False).run()
+    at.toggle(key="race_rmsprop").set_value(False).run()
+    _ok(at)
+    assert any("Switch on at least one optimizer" in w.value for w in at.warning)
+    assert len(at.metric) == 0
