@@ -12,18 +12,14 @@ PAGES = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "pages").glob("*.
 
 
 def app_test(path: str, query: dict | None = None, timeout: float = 30) -> AppTest:
-    """An AppTest on ``path`` (relative to the project root) with ``query`` in the URL, run once.
+    """An AppTest session that opens ``path`` (relative to the project root) by a deep link with ``query``.
 
-    A page under pages/ is reached as Streamlit reaches it: the entrypoint runs
-    first, then ``switch_page`` (AppTest resolves page paths from app.py).
+    Pages are reached as Streamlit reaches them: from the entrypoint's runtime,
+    switched to before the session's first run, with the query already there.
     """
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     if path != "app.py":
-        for k, v in (query or {}).items():  # a deep link: the query is there from the session's first run
-            at.query_params[k] = v
-        at.run()
         at.switch_page(path)
-        at.query_params.clear()
     for k, v in (query or {}).items():
         at.query_params[k] = v
     return at.run()
