@@ -1,0 +1,393 @@
+"""Figures for "Why MSE fails with a sigmoid": loss maps, the non-convex map, profiles, descent.
+
+Pure functions from :mod:`lossviz.landscape` results to plotly figures; no math
+beyond choosing and shaping arrays.  Both loss maps use one colour scale
+(:data:`LOSS_SCALE`, light = low loss) so that the coloured descent paths
+(``COLORS["mse"]``, ``COLORS["bce"]``) stand out on either.
+
+Each figure is built in one ``go.Figure(data=..., layout=...)`` call: traces as plain
+dicts, the layout :func:`~lossviz.figures.common.base_layout` makes (computed once per
+title, axis titles and height, then reused) merged with the figure's own settings.
+Plotly's per-``add_trace`` and per-update bookkeeping, not the arrays, is what costs
+time on a rerun: about 10 ms per figure for ``base_layout``'s three updates alone
+(see benchmarks/bench_landscape.py).
+"""
+
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lossviz.figures.common import COLORS, DASHES, FONT_SIZE, LINE_WIDTH, base_layout
+
+# One sequential scale for every loss map: near-white (low) to slate (high); CVD-safe by
+# being monochrome, and neither vermillion nor blue, so both paths read on it.
+LOSS_SCALE = [[0.0, "#fbfbf8"], [0.35, "#d9dcd6"], [0.7, "#9aa3a8"], [1.0, "#4a5560"]]
+NONCONVEX_COLOR = COLORS["logits"]  # reddish purple: where MSE's Hessian has a negative eigenvalue
+LABELS = {"mse": "MSE", "bce": "BCE"}
+LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.17, "xanchor": "left", "x": 0.0}
+
+
+@lru_cache(maxsize=64)
+def _base(title: str, x: str, y: str, height: int) -> dict:
+    layout = base_layout(go.Figure(), title=title, x=x, y=y, height=height).layout.to_plotly_json()
+    layout.pop("template", None)  # plotly's default template, filled in by to_plotly_json; the figure gets it anyway
+    return layout
+
+
+def _merge(base: dict, extra: dict) -> dict:
+    """``base`` updated by ``extra``, nested dicts merged key by key (``base`` is not changed)."""
+    out = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _figure(traces: list, *, title: str, x: str = "", y: str = "", height: int = 400, **layout) -> go.Figure:
+    """``go.Figure`` of ``traces`` with :func:`base_layout`'s look plus ``layout``, in one step."""
+    merged = _merge(copy.deepcopy(_base(title, x, y, height)), layout)
+    return go.Figure(data=traces, layout=merged)
+
+
+def _values(surface, log: bool) -> np.ndarray:
+    return (surface.log10 if log else surface.loss).astype(np.float32)
+
+
+def _colorbar_title(name: str, log: bool) -> str:
+    return f"log₁₀ {LABELS[name]}" if log else LABELS[name]
+
+
+def _colorbar(name: str, log: bool) -> dict:
+    return {"title": {"text": _colorbar_title(name, log), "side": "top"}, "thickness": 12, "len": 0.9}
+
+
+def _legend_swatch(name: str, color: str, opacity: float) -> dict:
+    """A legend entry for a filled area (heatmaps and shapes have none)."""
+    return {
+        "type": "scatter",
+        "x": [None],
+        "y": [None],
+        "mode": "markers",
+        "marker": {"symbol": "square", "size": 14, "color": color, "opacity": opacity},
+        "name": name,
+    }
+
+
+def _overlay_2d(*, descent=None, start=None, line=None, name: str = "mse") -> list[dict]:
+    """Traces for the profile line A→B, the descent path with its end, and the start point."""
+    traces = []
+    if line is not None:
+        (w1, b1), (w2, b2) = line
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [w1, w2],
+                "y": [b1, b2],
+                "mode": "lines+markers+text",
+                "text": ["A", "B"],
+                "textposition": "top center",
+                "cliponaxis": False,
+                "textfont": {"size": FONT_SIZE, "color": COLORS["marker"]},
+                "line": {"color": COLORS["marker"], "width": 2, "dash": "dot"},
+                "marker": {"size": 8, "color": COLORS["marker"]},
+                "name": "line A→B",
+                "hoverinfo": "skip",
+            }
+        )
+    if descent is not None:
+        path = descent.path
+        traces.append(  # a white casing so the path reads on dark and light parts of the map
+            {
+                "type": "scatter",
+                "x": path[:, 0],
+                "y": path[:, 1],
+                "mode": "lines",
+                "line": {"color": "white", "width": LINE_WIDTH + 4},
+                "showlegend": False,
+                "hoverinfo": "skip",
+            }
+        )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": path[:, 0],
+                "y": path[:, 1],
+                "mode": "lines",
+                "line": {"color": COLORS[name], "width": LINE_WIDTH + 1},
+                "name": f"{LABELS[name]} path",
+                "hovertemplate": "w=%{x:.3g}<br>b=%{y:.3g}<extra>" + LABELS[name] + " path</extra>",
+            }
+        )
+        traces.append(
+            {
+                "type": "scatter",
+                "x": path[-1:, 0],
+                "y": path[-1:, 1],
+                "mode": "markers",
+                "marker": {"symbol": "x", "size": 14, "color": COLORS[name], "line": {"width": 2, "color": "white"}},
+                "name": "end",
+                "hovertemplate": "end: w=%{x:.4g}, b=%{y:.4g}<extra></extra>",
+            }
+        )
+    if start is not None:
+        traces.append(
+            {
+                "type": "scatter",
+                "x": [start[0]],
+                "y": [start[1]],
+                "mode": "markers",
+                "marker": {"size": 13, "color": COLORS["marker"], "line": {"width": 2, "color": "white"}},
+                "name": "start",
+                "hovertemplate": "start: w=%{x:.4g}, b=%{y:.4g}<extra></extra>",
+            }
+        )
+    return traces
+
+
+def _plane_figure(land, traces: list, *, title: str, height: int) -> go.Figure:
+    """A (w, b)-plane figure over the grid's window, legend below."""
+    return _figure(
+        traces,
+        title=title,
+        x="w",
+        y="b",
+        height=height,
+        hovermode="closest",
+        legend={**LEGEND_BELOW, "font": {"size": FONT_SIZE - 2}},
+        margin={"l": 55, "r": 10, "t": 45, "b": 40},
+        xaxis={"range": [float(land.w[0]), float(land.w[-1])]},
+        yaxis={"range": [float(land.b[0]), float(land.b[-1])]},
+    )
+
+
+def loss_map(land, name: str, *, log: bool = True, descent=None, start=None, line=None, height: int = 470):
+    """A contour map of one loss over the (w, b) grid with the descent path, start and profile line."""
+    contour = {
+        "type": "contour",
+        "x": land.w.astype(np.float32),
+        "y": land.b.astype(np.float32),
+        "z": _values(land[name], log),
+        "colorscale": LOSS_SCALE,
+        "ncontours": 18,
+        "contours": {"coloring": "heatmap", "showlabels": False},
+        "line": {"width": 0.6, "color": "rgba(40,40,40,0.45)"},
+        "colorbar": _colorbar(name, log),
+        "name": LABELS[name],
+        "hovertemplate": "w=%{x:.3g}<br>b=%{y:.3g}<br>" + _colorbar_title(name, log) + "=%{z:.4g}<extra></extra>",
+    }
+    traces = [contour, *_overlay_2d(descent=descent, start=start, line=line, name=name)]
+    return _plane_figure(land, traces, title=f"{LABELS[name]} loss over (w, b)", height=height)
+
+
+def loss_surface(land, name: str, *, log: bool = True, descent=None, height: int = 470):
+    """The same loss as a 3-D surface, with the descent path (the part over the window) drawn on it."""
+    traces = [
+        {
+            "type": "surface",
+            "x": land.w.astype(np.float32),
+            "y": land.b.astype(np.float32),
+            "z": _values(land[name], log),
+            "colorscale": LOSS_SCALE,
+            "colorbar": _colorbar(name, log),
+            "name": LABELS[name],
+            "hovertemplate": "w=%{x:.3g}<br>b=%{y:.3g}<br>" + _colorbar_title(name, log) + "=%{z:.4g}<extra></extra>",
+        }
+    ]
+    if descent is not None:
+        inside = land.contains(descent.path[:, 0], descent.path[:, 1])
+        heights = descent.log10 if log else descent.loss
+        traces.append(
+            {
+                "type": "scatter3d",
+                "x": descent.path[inside, 0],
+                "y": descent.path[inside, 1],
+                "z": heights[inside],
+                "mode": "lines",
+                "line": {"color": COLORS[name], "width": 7},
+                "name": f"{LABELS[name]} path",
+            }
+        )
+        traces.append(
+            {
+                "type": "scatter3d",
+                "x": descent.path[:1, 0],
+                "y": descent.path[:1, 1],
+                "z": heights[:1],
+                "mode": "markers",
+                "marker": {"size": 6, "color": COLORS["marker"]},
+                "name": "start",
+            }
+        )
+    return _figure(
+        traces,
+        title=f"{LABELS[name]} loss surface",
+        height=height,
+        hovermode="closest",
+        legend=LEGEND_BELOW,
+        margin={"l": 0, "r": 0, "t": 45, "b": 10},
+        scene={
+            "xaxis": {"title": {"text": "w"}},
+            "yaxis": {"title": {"text": "b"}},
+            "zaxis": {"title": {"text": _colorbar_title(name, log)}},
+            "camera": {"eye": {"x": -1.75, "y": -1.75, "z": 1.15}},
+            "aspectmode": "cube",
+        },
+    )
+
+
+def nonconvex_map(land, *, start=None, line=None, height: int = 470):
+    """Where MSE's Hessian has a negative eigenvalue (shaded), under MSE's contour lines."""
+    w = land.w.astype(np.float32)
+    b = land.b.astype(np.float32)
+    traces = [
+        {
+            "type": "heatmap",
+            "x": w,
+            "y": b,
+            "z": land["mse"].nonconvex.astype(np.uint8),
+            "zmin": 0,
+            "zmax": 1,
+            "colorscale": [[0.0, "#ffffff"], [0.5, "#ffffff"], [0.5, NONCONVEX_COLOR], [1.0, NONCONVEX_COLOR]],
+            "opacity": 0.55,
+            "showscale": False,
+            "name": "negative eigenvalue",
+            "hovertemplate": "w=%{x:.3g}<br>b=%{y:.3g}<br>not convex: %{z}<extra></extra>",
+        },
+        {
+            "type": "contour",
+            "x": w,
+            "y": b,
+            "z": land["mse"].loss.astype(np.float32),
+            "ncontours": 12,
+            "contours": {"coloring": "none"},
+            "line": {"width": 1, "color": "rgba(60,60,60,0.7)"},
+            "showscale": False,
+            "hoverinfo": "skip",
+            "name": "MSE contours",
+        },
+        _legend_swatch("not convex", NONCONVEX_COLOR, 0.55),
+        *_overlay_2d(start=start, line=line),
+    ]
+    return _plane_figure(land, traces, title="Where MSE is not convex", height=height)
+
+
+def profile_figure(profile, *, height: int = 420):
+    """Both losses along the line A→B, one panel each (MSE on top); non-convex stretches shaded."""
+    custom = np.stack([profile.w, profile.b], axis=1).astype(np.float32)
+    traces, shapes = [], []
+    for axis, name in (("", "mse"), ("2", "bce")):
+        traces.append(
+            {
+                "type": "scatter",
+                "x": profile.t,
+                "y": profile.loss[name],
+                "xaxis": "x" + axis,
+                "yaxis": "y" + axis,
+                "customdata": custom,
+                "mode": "lines",
+                "line": {"color": COLORS[name], "width": LINE_WIDTH, "dash": DASHES[name]},
+                "name": LABELS[name],
+                "hovertemplate": "w=%{customdata[0]:.3g}, b=%{customdata[1]:.3g}<br>"
+                + LABELS[name]
+                + "=%{y:.4g}<extra></extra>",
+            }
+        )
+        for t0, t1 in profile.nonconvex_runs(name):
+            shapes.append(
+                {
+                    "type": "rect",
+                    "xref": "x" + axis,
+                    "yref": f"y{axis} domain",
+                    "x0": t0,
+                    "x1": t1,
+                    "y0": 0,
+                    "y1": 1,
+                    "fillcolor": NONCONVEX_COLOR,
+                    "opacity": 0.2,
+                    "line": {"width": 0},
+                    "layer": "below",
+                }
+            )
+    if shapes:
+        traces.append(_legend_swatch("curves downward", NONCONVEX_COLOR, 0.35))
+    return _figure(
+        traces,
+        title="Loss along the line A→B",
+        height=height,
+        hovermode="closest",
+        shapes=shapes,
+        xaxis={"domain": [0, 1], "anchor": "y", "matches": "x2", "showticklabels": False},
+        xaxis2={"domain": [0, 1], "anchor": "y2", "title": {"text": "position on the line (A = 0, B = 1)"}},
+        yaxis={"domain": [0.55, 1.0], "anchor": "x", "title": {"text": "MSE"}},
+        yaxis2={"domain": [0.0, 0.45], "anchor": "x2", "title": {"text": "BCE"}},
+    )
+
+
+def descent_figure(descents: dict, *, height: int = 380):
+    """The loss at every gradient-descent step, both losses, on a log axis."""
+    traces = [
+        {
+            "type": "scatter",
+            "x": np.arange(descents[name].loss.size),
+            "y": descents[name].loss,
+            "mode": "lines",
+            "line": {"color": COLORS[name], "width": LINE_WIDTH, "dash": DASHES[name]},
+            "name": f"{LABELS[name]} (descent on {LABELS[name]})",
+            "hovertemplate": "step %{x}<br>" + LABELS[name] + "=%{y:.4g}<extra></extra>",
+        }
+        for name in ("mse", "bce")
+    ]
+    return _figure(
+        traces,
+        title="Loss at each step",
+        x="step",
+        y="loss (log scale)",
+        height=height,
+        yaxis={"type": "log", "exponentformat": "power"},
+    )
+
+
+def fit_figure(x, y, curves: dict, *, xs, height: int = 380):
+    """The data and the neuron each descent ends with: p = sigmoid(w x + b) against x.
+
+    ``curves`` maps a loss name to the predictions at ``xs``.
+    """
+    traces = [
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": curves[name],
+            "mode": "lines",
+            "line": {"color": COLORS[name], "width": LINE_WIDTH, "dash": DASHES[name]},
+            "name": f"after descent on {LABELS[name]}",
+            "hovertemplate": "x=%{x:.3g}<br>p=%{y:.3f}<extra>" + LABELS[name] + "</extra>",
+        }
+        for name in ("mse", "bce")
+    ]
+    traces.append(
+        {
+            "type": "scatter",
+            "x": x,
+            "y": y,
+            "mode": "markers",
+            "marker": {"size": 12, "color": COLORS["marker"], "symbol": "circle-open", "line": {"width": 2.5}},
+            "name": "data (label)",
+            "hovertemplate": "x=%{x:.3g}<br>y=%{y:.0f}<extra></extra>",
+        }
+    )
+    return _figure(
+        traces,
+        title="What each neuron predicts",
+        x="x",
+        y="p = σ(wx + b)",
+        height=height,
+        hovermode="closest",
+        legend={**LEGEND_BELOW, "y": -0.24},
+        yaxis={"range": [-0.08, 1.08]},
+    )
