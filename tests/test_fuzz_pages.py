@@ -7,6 +7,7 @@ LOSSVIZ_FUZZ_EXAMPLES sets the count per page (CI default 200).
 
 from __future__ import annotations
 
+import functools
 import os
 
 import pytest
@@ -18,40 +19,7 @@ from lossviz.params import parse
 from tests.conftest import app_test
 
 EXAMPLES = int(os.environ.get("LOSSVIZ_FUZZ_EXAMPLES", "200"))
-KNOWN = [
-    "p",
-    "y",
-    "eps",
-    "dtype",
-    "hinge",
-    "logy",
-    "preset",
-    "predict",
-    "dataset",
-    "n",
-    "noise",
-    "hidden",
-    "activation",
-    "loss",
-    "optimizer",
-    "lr",
-    "epochs",
-    "seed",
-    "step",
-    "discretize",
-    "present",
-    "hide",
-    "w0",
-    "b0",
-    "steps",
-    "view",
-    "k",
-    "seeds",
-    "lr_sgd",
-    "lr_adam",
-    "lr_rmsprop",
-    "run",
-]
+GLOBAL = ["present", "hide"]
 HOSTILE = [
     "",
     " ",
@@ -101,11 +69,21 @@ values = st.one_of(
     st.floats(allow_nan=True).map(repr),
     st.integers(-(10**12), 10**12).map(str),
 )
-queries = st.dictionaries(
-    st.one_of(st.sampled_from(KNOWN), st.text(min_size=1, max_size=12)),
-    st.one_of(values, st.lists(values, min_size=1, max_size=3)),  # a list is a repeated key
-    max_size=6,
-)
+
+
+@functools.cache
+def page_params(lesson) -> list[str]:
+    """The names a page reads from its URL, as the page itself declares them."""
+    at = app_test(lesson.file)
+    return [p.name for p in at.session_state[f"_lv_spec_{lesson.id}"]]
+
+
+def queries(names: list[str]):
+    return st.dictionaries(
+        st.one_of(st.sampled_from(names + GLOBAL), st.text(min_size=1, max_size=12)),
+        st.one_of(values, st.lists(values, min_size=1, max_size=3)),  # a list is a repeated key
+        max_size=6,
+    )
 
 
 def _check(lesson, query):
@@ -133,7 +111,7 @@ def test_hostile_links_never_break_a_page(lesson):
         derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
-    @given(queries)
+    @given(queries(page_params(lesson)))
     def run(query):
         _check(lesson, query)
 
@@ -144,4 +122,4 @@ def test_hostile_links_never_break_a_page(lesson):
 def test_named_hostile_values(lesson):
     """The issue's list, one value per run, on every known setting at once."""
     for value in ["abc", "7", "-1", "nan", "inf", "-0", "1e999", "a" * 10_000, "<script>x</script>", ""]:
-        _check(lesson, {name: value for name in KNOWN})
+        _check(lesson, {name: value for name in page_params(lesson) + GLOBAL})
