@@ -295,9 +295,8 @@ e[2].download_button(
     mime="text/csv",
     key="xor_dl_loss",
 )
-st.file_uploader(
-    "Start from weights (a JSON file exported here)", type=["json"], key="xor_upload", on_change=load_weights
-)
+# no type= filter: Streamlit raises its own exception for another extension; the parser explains instead
+st.file_uploader("Start from weights (a JSON file exported here)", key="xor_upload", on_change=load_weights)
 if ss.get("xor_upload_error"):
     st.error(f"That file was not loaded, nothing changed: {md_escape(ss.xor_upload_error, 300)}")
 st.caption(
