@@ -1,0 +1,78 @@
+"""Every page on a phone (390 px) and on a projector in presenter view (1280x720).
+
+Screenshots are saved as test artefacts (LOSSVIZ_ARTIFACTS, default artifacts/screenshots, git-ignored).
+At 390 px: no horizontal scrollbar and no chart wider than the viewport.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from lossviz.lessons import HOME, LESSONS
+from tests.browser.conftest import ROOT, assert_no_exception, wait_for_app
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(os.environ.get("LOSSVIZ_ARTIFACTS", ROOT / "artifacts" / "screenshots"))
+PAGES = [HOME, *LESSONS]
+
+
+def _path(lesson) -> str:
+    return "" if lesson is HOME else lesson.url_path
+
+
+@pytest.mark.parametrize("lesson", PAGES, ids=lambda lesson: lesson.id)
+def test_phone_width_has_no_horizontal_overflow(browser, server_url, lesson):
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{server_url}/{_path(lesson)}")
+        wait_for_app(pg)
+        pg.wait_for_timeout(500)
+        assert_no_exception(pg)
+        overflow = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"horizontal scrollbar: {overflow}px"
+        widths = pg.evaluate(
+            "() => [...document.querySelectorAll('.js-plotly-plot')].map(e => e.getBoundingClientRect().right)"
+        )
+        assert widths, "no chart on the page"
+        assert max(widths) <= 390 + 0.5, f"a chart reaches {max(widths)}px on a 390px screen"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{lesson.id}-390.png"))
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("lesson", PAGES, ids=lambda lesson: lesson.id)
+def test_presenter_view_on_a_projector(browser, server_url, lesson):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{server_url}/{_path(lesson)}?present=1")
+        wait_for_app(pg)
+        assert_no_exception(pg)
+        # presenter view: sidebar collapsed, larger type
+        assert not pg.locator("[data-testid='stSidebar']").is_visible() or (
+            pg.locator("[data-testid='stSidebar']").bounding_box()["width"] < 50
+        )
+        assert pg.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 20
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{lesson.id}-present-1280x720.png"))
+    finally:
+        ctx.close()
+
+
+def test_hide_flag_hides_controls_in_the_browser(browser, server_url):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{server_url}/Loss_Explorer?hide=eps,dtype&p=0.01")
+        wait_for_app(pg)
+        assert not pg.locator(".st-key-explorer_eps").is_visible()
+        assert not pg.locator(".st-key-explorer_dtype").is_visible()
+        assert pg.locator(".st-key-explorer_p").is_visible()
+        assert pg.locator("[data-testid='stMetricValue']").first.inner_text() == "4.605"
+    finally:
+        ctx.close()
