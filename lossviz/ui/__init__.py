@@ -29,6 +29,7 @@ ABOUT = (
 BASE_CSS = """
 /* lossviz: keep headings and metrics legible on a projector, tidy on a phone */
 [data-testid='stMetricValue'] { font-variant-numeric: tabular-nums; }
+[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
 @media (max-width: 640px) { h1 { font-size: 2rem !important; } }
 """
 PRESENT_CSS = """
