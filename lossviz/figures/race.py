@@ -79,11 +79,16 @@ def race_figure(
                 hovertemplate=f"{NAMES[opt]}: %{{y:.4g}}<extra></extra>",
             )
         )
+    return _loss_axes(fig, title, loss_name, height, plateau, ": two points at p = 0.5")
+
+
+def _loss_axes(fig, title, loss_name, height, plateau, note=""):
+    """Shared finish of the loss-per-epoch charts: log axis, legend below, the plateau line."""
     base_layout(fig, title=title, x="epoch", y=f"mean {LOSS_NAMES[loss_name]} (log scale)", height=height)
     fig.update_layout(legend=LEGEND_BELOW)
     _log_y(fig)
     if plateau is not None:
-        _hline(fig, plateau, f"plateau {plateau:.4g}: two points at p = 0.5")
+        _hline(fig, plateau, f"plateau {plateau:.4g}{note}")
     return fig
 
 
@@ -142,12 +147,7 @@ def band_figure(
                 hovertemplate=f"{name} median: %{{y:.4g}}<extra></extra>",
             )
         )
-    base_layout(fig, title=title, x="epoch", y=f"mean {LOSS_NAMES[loss_name]} (log scale)", height=height)
-    fig.update_layout(legend=LEGEND_BELOW)
-    _log_y(fig)
-    if plateau is not None:
-        _hline(fig, plateau, f"plateau {plateau:.4g}")
-    return fig
+    return _loss_axes(fig, title, loss_name, height, plateau)
 
 
 def histogram_figure(
