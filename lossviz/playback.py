@@ -6,12 +6,13 @@ import math
 
 import numpy as np
 
-TARGET_TICKS = 40  # a whole run plays in about this many redraws
+TARGET_TICKS = 40  # a run of up to 5000 epochs plays in about this many redraws
+MAX_PER_TICK = 125  # the lesson's pace (5000 epochs / 40): longer runs play longer rather than skip more
 
 
 def epochs_per_tick(epochs: int, target_ticks: int = TARGET_TICKS) -> int:
-    """Epochs to advance per redraw so a run of ``epochs`` plays in ``target_ticks`` redraws."""
-    return max(1, math.ceil(epochs / target_ticks))
+    """Epochs to advance per redraw: ``epochs / target_ticks``, at most the lesson's 125."""
+    return max(1, min(math.ceil(epochs / target_ticks), MAX_PER_TICK))
 
 
 def advance(epoch: int, step: int, last: int) -> int:

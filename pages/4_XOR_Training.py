@@ -70,14 +70,17 @@ def recorded_run(dataset, n, noise, hidden, activation, loss, optimizer, lr, epo
 
 def play_pause():
     ss.xor_playing = not ss.get("xor_playing", False)
+    ss.xor_full_rerun = True  # the fragment's timer starts or stops only on a full run
 
 
 def step(n):
+    ss.xor_full_rerun = ss.get("xor_playing", False)
     ss.xor_playing = False
-    ss.xor_epoch = ss.get("xor_epoch", 0) + n  # clamped to the run below
+    ss.xor_epoch = ss.get("xor_epoch", 0) + n  # clamped to the run in live_view
 
 
 def reset():
+    ss.xor_full_rerun = ss.get("xor_playing", False)
     ss.xor_playing = False
     ss.xor_epoch = 0
 
@@ -86,6 +89,7 @@ def new_weights():
     ss.pop("xor_start", None)
     state.set("seed", (state["seed"] + 1) % 1_000_000)
     reset()
+    ss.xor_full_rerun = True  # the seed is a setting: the whole page must see it
 
 
 def load_weights():
@@ -176,38 +180,47 @@ if state["predict"]:
         options=["Yes, it solves it", "No, it gets stuck"],
     )
 locked = state["predict"] and guess is None  # nothing moves until the student has committed a guess
-playing = ss.get("xor_playing", False)
-b = st.columns([1.3, 1, 1, 1, 1.3])
-b[0].button(
-    "⏸ Pause" if playing else "▶ Play",
-    key="xor_play",
-    on_click=play_pause,
-    type="primary",
-    width="stretch",
-    disabled=locked or (ss.xor_epoch >= last and not playing),
-)
-b[1].button(
-    "Step +1", key="xor_step1", on_click=step, args=(1,), width="stretch", disabled=locked or ss.xor_epoch >= last
-)
-b[2].button(
-    f"Step +{state['step']}",
-    key="xor_stepn",
-    on_click=step,
-    args=(state["step"],),
-    width="stretch",
-    disabled=locked or ss.xor_epoch >= last,
-)
-b[3].button("Reset", key="xor_reset", on_click=reset, width="stretch", help="Back to epoch 0, same initial weights")
-b[4].button("New initial weights", key="xor_new", on_click=new_weights, width="stretch", help="Next seed")
 if start is not None:
     st.info(f"Starting from uploaded weights: {md_escape(start['name'])}.")
     st.button("Use seeded weights again", key="xor_clear_start", on_click=clear_start)
 
 
+def transport():
+    """Play/Pause, Step, Reset, New weights: drawn inside the live fragment, so every redraw shows
+    labels that match the state (a full run started by a click can be superseded by a timer tick)."""
+    playing = ss.get("xor_playing", False)
+    b = st.columns([1.3, 1, 1, 1, 1.3])
+    b[0].button(
+        "⏸ Pause" if playing else "▶ Play",
+        key="xor_play",
+        on_click=play_pause,
+        type="primary",
+        width="stretch",
+        disabled=locked or (ss.xor_epoch >= last and not playing),
+    )
+    b[1].button(
+        "Step +1", key="xor_step1", on_click=step, args=(1,), width="stretch", disabled=locked or ss.xor_epoch >= last
+    )
+    b[2].button(
+        f"Step +{state['step']}",
+        key="xor_stepn",
+        on_click=step,
+        args=(state["step"],),
+        width="stretch",
+        disabled=locked or ss.xor_epoch >= last,
+    )
+    b[3].button("Reset", key="xor_reset", on_click=reset, width="stretch", help="Back to epoch 0, same initial weights")
+    b[4].button("New initial weights", key="xor_new", on_click=new_weights, width="stretch", help="Next seed")
+
+
 def live_view():
-    """Epoch counter, readouts, heatmap, loss curve and hidden units: redrawn alone while playing."""
+    """Buttons, epoch counter, readouts, heatmap, loss curve and hidden units: redrawn alone while playing."""
+    if ss.pop("xor_full_rerun", False):
+        st.rerun()  # Play/Pause changes how often this fragment runs, which only a full run can set
+    ss.xor_epoch = advance(ss.get("xor_epoch", 0), 0, last)
     if ss.get("xor_playing", False):
         ss.xor_epoch = advance(ss.xor_epoch, epochs_per_tick(state["epochs"]), last)
+    transport()
     epoch = ss.xor_epoch
     now = frame(run.history, epoch, X, y, hidden=run.hidden, activation=run.activation, bounds=bounds)
     loss_now = loss_at(run.loss, run.final_loss, epoch)
@@ -228,8 +241,10 @@ def live_view():
     with right:
         ui.chart(loss_curve(run.loss, upto=epoch + 1, total=state["epochs"], title="Loss so far"), key="xor_chart_loss")
         st.caption("What each hidden unit computes (blue high, orange low):")
-        ui.chart(hidden_unit_maps(now["units"][:, ::2, ::2], x1[::2], x2[::2], run.activation), key="xor_chart_units")
-        if state["dataset"] == "xor":
+        ui.chart(hidden_unit_maps(now["units"][:, ::4, ::4], x1[::4], x2[::4], run.activation), key="xor_chart_units")
+        if state["dataset"] == "xor" and ss.get("xor_playing"):
+            st.caption("The lesson's table of predictions appears when you pause.")
+        elif state["dataset"] == "xor":  # kept out of the live frames: a table redraws slowly in a browser
             st.dataframe(
                 pd.DataFrame(
                     {
@@ -255,7 +270,7 @@ def live_view():
         st.rerun()  # stop the timer and relabel the buttons
 
 
-st.fragment(live_view, run_every=TICK_SECONDS if playing else None)()
+st.fragment(live_view, run_every=TICK_SECONDS if ss.get("xor_playing", False) else None)()
 
 if run.diverged_at is not None:
     st.error(f"{run.message}. The weights stop at epoch {last:,}; try a smaller learning rate.")

@@ -11,6 +11,7 @@ from lossviz.playback import advance, epochs_per_tick, frame, loss_at
 
 def test_a_run_plays_in_about_forty_ticks():
     assert epochs_per_tick(5000) == 125 and epochs_per_tick(100) == 3 and epochs_per_tick(10) == 1
+    assert epochs_per_tick(20000) == 125  # longer runs keep the lesson's pace
     assert advance(4990, 125, 5000) == 5000 and advance(3, -10, 50) == 0
 
 

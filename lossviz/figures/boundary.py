@@ -191,13 +191,13 @@ def loss_curve(
     log: bool = True,
     total: int | None = None,
 ) -> go.Figure:
-    """The loss per epoch so far (the first ``upto`` values), thinned to at most 600 points.
+    """The loss per epoch so far (the first ``upto`` values), thinned to at most 300 points.
 
     ``total`` fixes the x-axis to the whole run, so the curve grows into a
     stable frame while training plays.
     """
     n = len(loss) if upto is None else max(0, min(int(upto), len(loss)))
-    idx = downsample(n)
+    idx = downsample(n, 300)
     layout = layout_spec(title=title, x="epoch", y="mean loss", height=300, showlegend=False, hovermode="closest")
     if log:
         layout["yaxis"]["type"] = "log"

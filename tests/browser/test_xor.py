@@ -18,29 +18,29 @@ def _heatmap_title(page) -> str:
 
 
 def test_play_then_pause(page, server_url):
-    page.goto(f"{server_url}/XOR_Training?epochs=2000")
+    page.goto(f"{server_url}/XOR_Training?epochs=20000")  # a long run: Pause lands mid-run even on a slow machine
     wait_for_app(page)
-    assert _epoch(page) == "0 / 2,000"
+    assert _epoch(page) == "0 / 20,000"
     page.get_by_role("button", name="▶ Play").click()
     seen, titles = set(), set()
-    for _ in range(30):
-        page.wait_for_timeout(150)
+    for _ in range(100):
+        page.wait_for_timeout(100)
         seen.add(_epoch(page))
         titles.add(_heatmap_title(page))
-        if len(seen) >= 5:
+        if len(seen) >= 4 and len(titles) >= 3:
             break
     assert len(seen) >= 4, seen  # the counter moved several times
     assert len(titles) >= 3, titles  # and the heatmap with it
     page.get_by_role("button", name="⏸ Pause").click()
     # the status readout says "paused" once the browser has drawn every frame sent before the click
     page.wait_for_function(
-        "() => document.querySelectorAll(\"[data-testid='stMetricValue']\")[3].innerText === 'paused'", timeout=20_000
+        "() => document.querySelectorAll(\"[data-testid='stMetricValue']\")[3].innerText === 'paused'", timeout=60_000
     )
     page.get_by_role("button", name="▶ Play").wait_for()
     frozen = _epoch(page)
     page.wait_for_timeout(1500)
     assert _epoch(page) == frozen
-    assert frozen != "0 / 2,000"
+    assert frozen != "0 / 20,000"
     assert_no_exception(page)
     assert page.js_errors == []
 
