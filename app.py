@@ -11,7 +11,7 @@ st.markdown(
     "A classifier says *how sure* it is: a probability **p** that the label is 1. "
     "Binary cross-entropy (log loss) scores that probability against the true label **y**:"
 )
-st.latex(r"\mathrm{BCE}(y, p) = -\big[\,y \log p + (1-y) \log(1-p)\,\big]")
+st.latex(r"\begin{aligned}\mathrm{BCE}(y, p) = -\big[\,&y \log p \\ &+ (1-y) \log(1-p)\,\big]\end{aligned}")
 st.markdown(
     "It **punishes arrogance**. A hesitant wrong answer (p = 0.4 when y = 1) costs 0.9163; "
     "a confident wrong one (p = 0.001) costs 6.908, and as p goes to 0 the cost grows without bound. "

@@ -77,12 +77,15 @@ markers = {"bce": pt.bce, "mse": pt.mse, "hinge": pt.hinge}
 left, right = st.columns(2, gap="medium")
 for col, label in ((left, 1), (right, 0)):
     with col:
+        if hidden and label == y:  # this panel would give the answer away: it waits for the guess
+            st.info(f"The curves for y = {y} appear once you have committed your guess.")
+            continue
         fig = figs.loss_figure(
             curves.p,
             curves.loss[label],
             label=label,
             marker_p=p,
-            marker_values=markers if label == y and not hidden else None,
+            marker_values=markers if label == y else None,
             margin_p=curves.margin_p[label],
             show_hinge=show_hinge,
             log_y=log_y,

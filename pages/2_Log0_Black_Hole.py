@@ -176,8 +176,9 @@ with right:
         key=state.key("eps"),
     )
     st.segmented_control("Float dtype", options=DTYPES, key=state.key("dtype"), required=True)
-    if tables["source_" + mode].startswith("preset"):
+    if tables["source_" + mode].startswith("preset") and mode == "p":  # the notes describe the p table
         st.info(bh.PRESETS[state["preset"]].note)
+    at_a_glance = st.container(horizontal=True, gap="medium")  # the three answers, above a projector's fold
 
 try:
     pred, incomplete = table_predictions(edited, pred=mode, logits=mode == "z")
@@ -196,6 +197,12 @@ else:
     trap = bh.dtype_trap(eps, dtype)
     shown = slice(0, SHOW_ROWS)
     row_numbers = list(range(1, min(cmp.n, SHOW_ROWS) + 1))
+
+    at_a_glance.metric("Naive formula", format_number(cmp.naive.mean, 5), width="content")
+    at_a_glance.metric("With np.clip", format_number(cmp.clipped.mean, 5), width="content")
+    at_a_glance.metric(
+        "Logits form", "no value" if cmp.logits_mean is None else format_number(cmp.logits_mean, 5), width="content"
+    )
 
     col1, col2, col3 = st.columns(3, gap="medium")
     with col1.container(border=True, key="bh_naive"):

@@ -10,10 +10,11 @@ import lossviz
 from lossviz import ui
 from lossviz.datasets import DATASETS
 from lossviz.figures.boundary import decision_boundary, hidden_unit_maps, loss_curve
+from lossviz.figures.raster import boundary_image, units_image
 from lossviz.nn import ACTIVATIONS, LOSSES, MAX_HIDDEN, grid_axes
 from lossviz.optimizers import OPTIMIZERS
 from lossviz.params import Param, format_number, md_escape
-from lossviz.playback import advance, epochs_per_tick, frame, loss_at
+from lossviz.playback import advance, epochs_per_tick, frame, loss_at, loss_table
 from lossviz.weights_io import weights_from_json, weights_to_json
 
 ui.setup_page("xor")
@@ -70,17 +71,14 @@ def recorded_run(dataset, n, noise, hidden, activation, loss, optimizer, lr, epo
 
 def play_pause():
     ss.xor_playing = not ss.get("xor_playing", False)
-    ss.xor_full_rerun = True  # the fragment's timer starts or stops only on a full run
 
 
 def step(n):
-    ss.xor_full_rerun = ss.get("xor_playing", False)
     ss.xor_playing = False
     ss.xor_epoch = ss.get("xor_epoch", 0) + n  # clamped to the run in live_view
 
 
 def reset():
-    ss.xor_full_rerun = ss.get("xor_playing", False)
     ss.xor_playing = False
     ss.xor_epoch = 0
 
@@ -89,7 +87,6 @@ def new_weights():
     ss.pop("xor_start", None)
     state.set("seed", (state["seed"] + 1) % 1_000_000)
     reset()
-    ss.xor_full_rerun = True  # the seed is a setting: the whole page must see it
 
 
 def load_weights():
@@ -180,14 +177,11 @@ if state["predict"]:
         options=["Yes, it solves it", "No, it gets stuck"],
     )
 locked = state["predict"] and guess is None  # nothing moves until the student has committed a guess
-if start is not None:
-    st.info(f"Starting from uploaded weights: {md_escape(start['name'])}.")
-    st.button("Use seeded weights again", key="xor_clear_start", on_click=clear_start)
 
 
 def transport():
-    """Play/Pause, Step, Reset, New weights: drawn inside the live fragment, so every redraw shows
-    labels that match the state (a full run started by a click can be superseded by a timer tick)."""
+    """Play/Pause, Step, Reset, New weights (outside the live fragment: a button redrawn every tick
+    would lose clicks)."""
     playing = ss.get("xor_playing", False)
     b = st.columns([1.3, 1, 1, 1, 1.3])
     b[0].button(
@@ -213,51 +207,84 @@ def transport():
     b[4].button("New initial weights", key="xor_new", on_click=new_weights, width="stretch", help="Next seed")
 
 
+transport()
+if start is not None:
+    st.info(f"Starting from uploaded weights: {md_escape(start['name'])}.")
+    st.button("Use seeded weights again", key="xor_clear_start", on_click=clear_start)
+
+
 def live_view():
-    """Buttons, epoch counter, readouts, heatmap, loss curve and hidden units: redrawn alone while playing."""
-    if ss.pop("xor_full_rerun", False):
-        st.rerun()  # Play/Pause changes how often this fragment runs, which only a full run can set
+    """Epoch counter, readouts, heatmap, loss curve and hidden units: redrawn alone while playing."""
+    if ss.get("xor_timer_on") != ss.get("xor_playing", False):
+        # Play/Pause was pressed but the full run that (un)sets this fragment's timer and relabels
+        # the buttons was superseded by a timer tick: ask for it again
+        st.rerun()
     ss.xor_epoch = advance(ss.get("xor_epoch", 0), 0, last)
     if ss.get("xor_playing", False):
         ss.xor_epoch = advance(ss.xor_epoch, epochs_per_tick(state["epochs"]), last)
-    transport()
     epoch = ss.xor_epoch
     now = frame(run.history, epoch, X, y, hidden=run.hidden, activation=run.activation, bounds=bounds)
     loss_now = loss_at(run.loss, run.final_loss, epoch)
 
-    m = st.columns(4)
-    m[0].metric("Epoch", f"{epoch:,} / {state['epochs']:,}")
-    m[1].metric(f"{state['loss'].upper()} loss", format_number(loss_now))
-    m[2].metric("Accuracy", f"{now['accuracy']:.0%}")
-    m[3].metric("Status", "training" if ss.get("xor_playing") else ("finished" if epoch >= last else "paused"))
+    m = st.container(horizontal=True, gap="large")  # sized to content: "5,000 / 5,000" is never cut
+    m.metric("Epoch", f"{epoch:,} / {state['epochs']:,}", width="content")
+    m.metric(f"{state['loss'].upper()} loss", format_number(loss_now), width="content")
+    m.metric("Accuracy", f"{now['accuracy']:.0%}", width="content")
+    status = "training" if ss.get("xor_playing") else ("finished" if epoch >= last else "paused")
+    m.metric("Status", status, width="content")
     left, right = st.columns([1.15, 1])
-    with left:
-        ui.chart(
-            decision_boundary(
-                now["prob"], x1, x2, X, y, title=f"P(y = 1) after epoch {epoch:,}", discretize=state["discretize"]
-            ),
-            key="xor_chart_boundary",
-        )
-    with right:
-        ui.chart(loss_curve(run.loss, upto=epoch + 1, total=state["epochs"], title="Loss so far"), key="xor_chart_loss")
-        st.caption("What each hidden unit computes (blue high, orange low):")
-        ui.chart(hidden_unit_maps(now["units"][:, ::4, ::4], x1[::4], x2[::4], run.activation), key="xor_chart_units")
-        if state["dataset"] == "xor" and ss.get("xor_playing"):
-            st.caption("The lesson's table of predictions appears when you pause.")
-        elif state["dataset"] == "xor":  # kept out of the live frames: a table redraws slowly in a browser
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        "input": [f"[{a:g}, {b:g}]" for a, b in X],
-                        "target": y.astype(int),
-                        "prediction": now["p"],
-                        "class": now["classes"],
-                    }
-                ),
-                hide_index=True,
-                width="stretch",
-                column_config={"prediction": st.column_config.NumberColumn(format="%.4f")},
+    if ss.get("xor_playing"):
+        # while playing: images and a Vega line, which update in place (a plotly chart would be
+        # rebuilt and remounted on every frame); pausing brings back the interactive charts
+        with left:
+            st.image(
+                boundary_image(now["prob"], X, y, bounds),
+                caption=f"P(y = 1) after epoch {epoch:,}: blue means 1, orange 0 (interactive when paused)",
+                width=460,
             )
+        with right:
+            st.line_chart(
+                loss_table(run.loss, epoch + 1),
+                x="epoch",
+                y="loss",
+                height=260,
+                x_label="epoch",
+                y_label=f"mean {state['loss'].upper()}",
+            )
+            st.caption("What each hidden unit computes (blue high, orange low):")
+            st.image(units_image(now["units"][:, ::2, ::2], run.activation))
+            if state["dataset"] == "xor":
+                st.caption("The lesson's table of predictions appears when you pause.")
+    else:
+        with left:
+            ui.chart(
+                decision_boundary(
+                    now["prob"], x1, x2, X, y, title=f"P(y = 1) after epoch {epoch:,}", discretize=state["discretize"]
+                ),
+                key="xor_chart_boundary",
+            )
+        with right:
+            ui.chart(
+                loss_curve(run.loss, upto=epoch + 1, total=state["epochs"], title="Loss so far"), key="xor_chart_loss"
+            )
+            st.caption("What each hidden unit computes (blue high, orange low):")
+            ui.chart(
+                hidden_unit_maps(now["units"][:, ::4, ::4], x1[::4], x2[::4], run.activation), key="xor_chart_units"
+            )
+            if state["dataset"] == "xor":
+                st.dataframe(
+                    pd.DataFrame(
+                        {
+                            "input": [f"[{a:g}, {b:g}]" for a, b in X],
+                            "target": y.astype(int),
+                            "prediction": now["p"],
+                            "class": now["classes"],
+                        }
+                    ),
+                    hide_index=True,
+                    width="stretch",
+                    column_config={"prediction": st.column_config.NumberColumn(format="%.4f")},
+                )
     if guess is not None and epoch >= last:
         solved = now["accuracy"] == 1.0
         verdict = "right" if solved == guess.startswith("Yes") else "not this time"
@@ -270,7 +297,8 @@ def live_view():
         st.rerun()  # stop the timer and relabel the buttons
 
 
-st.fragment(live_view, run_every=TICK_SECONDS if ss.get("xor_playing", False) else None)()
+ss.xor_timer_on = ss.get("xor_playing", False)
+st.fragment(live_view, run_every=TICK_SECONDS if ss.xor_timer_on else None)()
 
 if run.diverged_at is not None:
     st.error(f"{run.message}. The weights stop at epoch {last:,}; try a smaller learning rate.")

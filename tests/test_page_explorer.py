@@ -258,11 +258,14 @@ def test_predict_then_reveal_hides_until_a_guess():
     assert not at.exception
     values = {m.label: m.value for m in at.metric}
     assert values["BCE"] == "?" and values["MSE"] == "?" and values["hinge"] == "?"
+    assert any("appear once you have committed your guess" in i.value for i in at.info)
+    charts_hidden = len(at.get("plotly_chart"))
     at.number_input(key="_lv_gin_explorer").set_value(1.5)
     [b for b in at.button if b.label == "Commit my guess"][0].click().run()
     bce = next(m for m in at.metric if m.label == "BCE")
     assert bce.value == lv.params.format_number(lv.bce([1], [0.1])) == "2.303"
     assert "you guessed 1.5" in bce.delta
+    assert len(at.get("plotly_chart")) == charts_hidden + 1  # the selected label's panel is back
     # a new p asks again
     at.select_slider(key="explorer_p").set_value(0.2).run()
     assert next(m for m in at.metric if m.label == "BCE").value == "?"

@@ -200,7 +200,7 @@ def loss_curve(
     idx = downsample(n, 300)
     layout = layout_spec(title=title, x="epoch", y="mean loss", height=300, showlegend=False, hovermode="closest")
     if log:
-        layout["yaxis"]["type"] = "log"
+        layout["yaxis"].update(type="log", dtick=1, tickformat="~g")  # decades only: 0.01, 0.1, 1
     if total:
         layout["xaxis"]["range"] = [0, int(total)]
     data = [

@@ -170,7 +170,14 @@ class PageState:
 def chart(fig, key: str | None = None) -> None:
     """A plotly figure, full width, without the plotly logo; larger type and lines in presenter view."""
     if presenting():
-        fig.update_layout(font={"size": 20})
+        margin = fig.layout.margin
+        fig.update_layout(
+            font={"size": 20},
+            title_font_size=24,
+            legend_font_size=18,
+            margin_b=(margin.b if margin and margin.b is not None else 55) + 25,  # room for bigger ticks
+        )
+        fig.update_annotations(font_size=18)
         for trace in fig.data:
             if trace.type == "scatter" and trace.line is not None and trace.line.width:
                 trace.line.width = trace.line.width * 1.7

@@ -1,0 +1,78 @@
+"""Decision maps as plain RGB images (numpy only), for the live view while training plays.
+
+A plotly chart is rebuilt and remounted by the browser on every update, which blanks it for a
+moment and costs tens of milliseconds per frame; an image just swaps its pixels. The colours
+are the same PROB_SCALE as the interactive charts shown when paused.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from lossviz.figures.boundary import LABEL_COLORS
+from lossviz.figures.common import PROB_SCALE
+
+
+def _rgb(hex_color: str) -> np.ndarray:
+    h = hex_color.lstrip("#")
+    return np.array([int(h[i : i + 2], 16) for i in (0, 2, 4)], dtype=np.float64)
+
+
+_STOPS = np.array([s for s, _ in PROB_SCALE])
+_COLORS = np.stack([_rgb(c) for _, c in PROB_SCALE])
+
+
+def colorize(values: np.ndarray, lo: float = 0.0, hi: float = 1.0) -> np.ndarray:
+    """Values mapped through PROB_SCALE (lo -> orange, hi -> blue) as uint8 RGB; NaN is mid-grey."""
+    v = np.asarray(values, dtype=np.float64)
+    t = np.clip((np.nan_to_num(v, nan=(lo + hi) / 2) - lo) / (hi - lo), 0.0, 1.0)
+    out = np.empty((*t.shape, 3))
+    for c in range(3):
+        out[..., c] = np.interp(t, _STOPS, _COLORS[:, c])
+    return np.round(out).astype(np.uint8)
+
+
+def boundary_image(prob: np.ndarray, X: np.ndarray, y: np.ndarray, bounds, *, scale: int = 4) -> np.ndarray:
+    """P(y = 1) over the grid (rows along x2, upwards) with the training points drawn on top.
+
+    ``scale`` repeats each grid cell into scale x scale pixels (100 x 100 -> 400 x 400).
+    Points are discs in their class colour with a white ring, as in the interactive chart.
+    """
+    img = np.repeat(np.repeat(colorize(prob)[::-1], scale, axis=0), scale, axis=1)
+    h, w = img.shape[:2]
+    x1min, x1max, x2min, x2max = bounds
+    radius = 7 if len(y) <= 10 else 3
+    yy, xx = np.mgrid[0:h, 0:w]
+    for (a, b), label in zip(np.asarray(X), np.asarray(y), strict=True):
+        col = (a - x1min) / (x1max - x1min) * (w - 1)
+        row = (1 - (b - x2min) / (x2max - x2min)) * (h - 1)
+        lo_r, hi_r = int(max(row - radius - 3, 0)), int(min(row + radius + 4, h))
+        lo_c, hi_c = int(max(col - radius - 3, 0)), int(min(col + radius + 4, w))
+        if lo_r >= hi_r or lo_c >= hi_c:
+            continue
+        d2 = (yy[lo_r:hi_r, lo_c:hi_c] - row) ** 2 + (xx[lo_r:hi_r, lo_c:hi_c] - col) ** 2
+        patch = img[lo_r:hi_r, lo_c:hi_c]
+        patch[d2 <= (radius + 2) ** 2] = 255
+        patch[d2 <= radius**2] = _rgb(LABEL_COLORS[int(label)]).astype(np.uint8)
+    return img
+
+
+def units_image(units: np.ndarray, activation: str, *, scale: int = 2, gap: int = 6, per_row: int = 4) -> np.ndarray:
+    """The hidden units' maps side by side (at most ``per_row`` per row) on a white background."""
+    if activation == "tanh":
+        lo, hi = -1.0, 1.0
+    elif activation == "sigmoid":
+        lo, hi = 0.0, 1.0
+    else:
+        finite = units[np.isfinite(units)]
+        lo, hi = 0.0, float(max(finite.max() if finite.size else 1.0, 1e-9))
+    tiles = [np.repeat(np.repeat(colorize(u, lo, hi)[::-1], scale, axis=0), scale, axis=1) for u in units]
+    th, tw = tiles[0].shape[:2]
+    n = len(tiles)
+    cols = min(n, per_row)
+    rows = -(-n // cols)
+    out = np.full((rows * th + (rows - 1) * gap, cols * tw + (cols - 1) * gap, 3), 255, dtype=np.uint8)
+    for i, tile in enumerate(tiles):
+        r, c = divmod(i, cols)
+        out[r * (th + gap) : r * (th + gap) + th, c * (tw + gap) : c * (tw + gap) + tw] = tile
+    return out
