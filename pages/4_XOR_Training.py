@@ -240,7 +240,7 @@ def live_view():
             st.image(
                 boundary_image(now["prob"], X, y, bounds),
                 caption=f"P(y = 1) after epoch {epoch:,}: blue means 1, orange 0 (interactive when paused)",
-                width=460,
+                width="stretch",
             )
         with right:
             st.line_chart(
@@ -298,7 +298,8 @@ def live_view():
 
 
 ss.xor_timer_on = ss.get("xor_playing", False)
-st.fragment(live_view, run_every=TICK_SECONDS if ss.xor_timer_on else None)()
+with st.container(key="xor_live"):  # CSS keeps this box from fading as "stale" between frames
+    st.fragment(live_view, run_every=TICK_SECONDS if ss.xor_timer_on else None)()
 
 if run.diverged_at is not None:
     st.error(f"{run.message}. The weights stop at epoch {last:,}; try a smaller learning rate.")

@@ -36,24 +36,28 @@ def boundary_image(prob: np.ndarray, X: np.ndarray, y: np.ndarray, bounds, *, sc
     """P(y = 1) over the grid (rows along x2, upwards) with the training points drawn on top.
 
     ``scale`` repeats each grid cell into scale x scale pixels (100 x 100 -> 400 x 400).
-    Points are discs in their class colour with a white ring, as in the interactive chart.
+    Points are drawn as in the interactive chart: label 1 a diamond, label 0 a circle, in the
+    class colour with a white ring and a dark outline.
     """
     img = np.repeat(np.repeat(colorize(prob)[::-1], scale, axis=0), scale, axis=1)
     h, w = img.shape[:2]
     x1min, x1max, x2min, x2max = bounds
-    radius = 7 if len(y) <= 10 else 3
+    radius = 10 if len(y) <= 10 else 3
     yy, xx = np.mgrid[0:h, 0:w]
     for (a, b), label in zip(np.asarray(X), np.asarray(y), strict=True):
         col = (a - x1min) / (x1max - x1min) * (w - 1)
         row = (1 - (b - x2min) / (x2max - x2min)) * (h - 1)
-        lo_r, hi_r = int(max(row - radius - 3, 0)), int(min(row + radius + 4, h))
-        lo_c, hi_c = int(max(col - radius - 3, 0)), int(min(col + radius + 4, w))
+        lo_r, hi_r = int(max(row - radius - 6, 0)), int(min(row + radius + 7, h))
+        lo_c, hi_c = int(max(col - radius - 6, 0)), int(min(col + radius + 7, w))
         if lo_r >= hi_r or lo_c >= hi_c:
             continue
-        d2 = (yy[lo_r:hi_r, lo_c:hi_c] - row) ** 2 + (xx[lo_r:hi_r, lo_c:hi_c] - col) ** 2
+        dy, dx = yy[lo_r:hi_r, lo_c:hi_c] - row, xx[lo_r:hi_r, lo_c:hi_c] - col
+        # label 1 a diamond, label 0 a circle (shape as well as colour), white ring, dark outline
+        d = (np.abs(dx) + np.abs(dy)) / 1.3 if label == 1 else np.sqrt(dx**2 + dy**2)
         patch = img[lo_r:hi_r, lo_c:hi_c]
-        patch[d2 <= (radius + 2) ** 2] = 255
-        patch[d2 <= radius**2] = _rgb(LABEL_COLORS[int(label)]).astype(np.uint8)
+        patch[d <= radius + 3] = 26
+        patch[d <= radius + 2] = 255
+        patch[d <= radius] = _rgb(LABEL_COLORS[int(label)]).astype(np.uint8)
     return img
 
 
