@@ -377,7 +377,9 @@ def point(y, p, eps, dtype="float64") -> Point:
         notes.append(
             (
                 "z-gradients",
-                f"p = {p:g} has no finite logit (z = {_inf_text(z)}): the gradients in z need 0 < p < 1.",
+                f"p = {p:g} has no finite logit (z = {_inf_text(z)}): BCE's and MSE's gradients in z need "
+                "0 < p < 1. Hinge is a straight line in z away from its margin, so its slope (−t, or 0 past "
+                "the margin) is the same at every z on that side, infinity included.",
             )
         )
     return Point(
