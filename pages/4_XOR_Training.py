@@ -22,7 +22,7 @@ ui.setup_page("xor")
 LRS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
 EPOCHS = (100, 200, 500, 1000, 2000, 5000, 10000, 20000)
 STEPS = (1, 10, 100, 1000)
-TICK_SECONDS = 0.2
+TICK_SECONDS = 0.18
 OPTIMIZER_NAMES = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
 PARAMS = [
     Param("dataset", "xor", kind="choice", choices=DATASETS),
