@@ -37,8 +37,8 @@ def test_phone_width_has_no_horizontal_overflow(browser, server_url, lesson):
         widths = pg.evaluate(
             "() => [...document.querySelectorAll('.js-plotly-plot')].map(e => e.getBoundingClientRect().right)"
         )
-        assert widths, "no chart on the page"
-        assert max(widths) <= 390 + 0.5, f"a chart reaches {max(widths)}px on a 390px screen"
+        assert widths or lesson is HOME, "no chart on the page"
+        assert max(widths, default=0) <= 390 + 0.5, f"a chart reaches {max(widths)}px on a 390px screen"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / f"{lesson.id}-390.png"))
     finally:
