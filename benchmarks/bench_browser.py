@@ -121,6 +121,9 @@ PROBE_JS = r"""(cfg) => {
     if (state === 'notRunning' && m.slider && seen) {
       P.armed = false;
       m.done = now;
+      const cs = P.charts();
+      m.charts = cs.length;
+      m.redrawn = cs.filter((c, i) => !P.base.charts.includes(c) || c.data !== P.base.data[i]).length;
       requestAnimationFrame(() => { m.paint = performance.now(); });
     }
   };
@@ -259,7 +262,7 @@ def measure_slider(browser, url: str, pid: int, slider: Slider, presses: int, se
         wait_for_app(page)
         load = time.perf_counter() - t0 - 0.15  # wait_for_app ends with a 150 ms pause
         cost = Cost(ctx, page, pid)
-        lat, phases, rtts, failures = [], [], [], []
+        lat, phases, rtts, redrawn, failures = [], [], [], [], []
         for i in range(presses):
             mark = cost.mark()
             try:
@@ -269,6 +272,7 @@ def measure_slider(browser, url: str, pid: int, slider: Slider, presses: int, se
                 wait_for_app(page)
                 continue
             lat.append(m["paint"] - m["key"])
+            redrawn.append((m["redrawn"], m["charts"]))
             if m["running"] is not None and m["idle"] is not None:  # key -> script start -> script end -> paint
                 phases.append((m["running"] - m["key"], m["idle"] - m["running"], m["paint"] - m["idle"]))
             page.wait_for_timeout(settle_ms)
@@ -285,6 +289,7 @@ def measure_slider(browser, url: str, pid: int, slider: Slider, presses: int, se
             "lat": lat,
             "phases": phases,
             "rtt": rtts,
+            "redrawn": redrawn,
             "used": used,
             "failures": failures,
         }
@@ -309,6 +314,8 @@ def latency_rows(results: list[dict], trivial: list[dict]) -> list[dict]:
             split = f" ≈ start {start:.0f} + run {run:.0f} + draw {draw:.0f}"
         u = r["used"]
         rtt = f"; server round trip median {statistics.median(r['rtt']):.0f}" if r["rtt"] else ""
+        redraw = np.median(np.array(r["redrawn"]), axis=0)
+        rtt += f"; plotly charts redrawn {redraw[0]:.0f} of {redraw[1]:.0f}"
         value = (
             f"median {med:.0f}{split}, p95 {p95:.0f}, 1st {r['lat'][0]:.0f} (n={len(r['lat'])}){rtt}; per press: "
             f"server CPU {u['server']:.0f}, browser main thread {u['TaskDuration']:.0f} (JS {u['ScriptDuration']:.0f}, "
@@ -482,6 +489,7 @@ def main(argv: list[str] | None = None) -> list[dict]:
                             "lat": [x for r in trivial for x in r["lat"]],
                             "phases": [x for r in trivial for x in r["phases"]],
                             "rtt": [x for r in trivial for x in r["rtt"]],
+                            "redrawn": [x for r in trivial for x in r["redrawn"]],
                             "used": {k: statistics.mean(r["used"][k] for r in trivial) for k in trivial[0]["used"]},
                             "failures": [f for r in trivial for f in r["failures"]],
                         }

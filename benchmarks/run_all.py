@@ -136,6 +136,18 @@ SECTIONS = {
 # ------------------------------------------------------------------ the machine
 
 
+def cpu_seconds() -> tuple[float, float]:
+    """(CPU seconds the whole machine has been busy, CPU seconds of this process and its reaped children)."""
+    try:
+        with open("/proc/stat") as f:
+            vals = [int(v) for v in f.readline().split()[1:]]
+        busy = (sum(vals) - vals[3] - vals[4]) / os.sysconf("SC_CLK_TCK")
+    except OSError:
+        busy = float("nan")
+    t = os.times()
+    return busy, t.user + t.system + t.children_user + t.children_system
+
+
 def machine(load_before: float) -> list[str]:
     def version(pkg: str) -> str:
         try:
@@ -184,7 +196,7 @@ def main() -> int:
     if unknown:
         ap.error(f"unknown sections {sorted(unknown)}; choose from {list(SECTIONS)}")
 
-    t_all, load_before = time.perf_counter(), os.getloadavg()[0]
+    t_all, load_before, cpu_before = time.perf_counter(), os.getloadavg()[0], cpu_seconds()
     rows: list[dict] = []
     for name in chosen:
         print(f"\n== {name}", flush=True)
@@ -197,7 +209,13 @@ def main() -> int:
         rows += got
         print(f"== {name}: {time.perf_counter() - t0:.0f} s", flush=True)
 
-    took = f"run: {'--quick' if args.quick else 'full'}, {time.perf_counter() - t_all:.0f} s in all"
+    wall = time.perf_counter() - t_all
+    busy, ours = (after - before for after, before in zip(cpu_seconds(), cpu_before, strict=True))
+    others = max(0.0, busy - ours)
+    took = (
+        f"run: {'--quick' if args.quick else 'full'}, {wall:.0f} s in all; other processes on the machine used "
+        f"{others:.0f} CPU-s meanwhile ({others / wall:.2f} of {os.cpu_count()} cores; near 0 = undisturbed)"
+    )
     head = [*machine(load_before), took]
     text = "\n".join(f"- {h}" for h in head) + "\n\n" + markdown_table(rows) + "\n"
     print("\n" + text)
