@@ -103,6 +103,7 @@ def _check(lesson, query):
     assert not any("e.vil" in el.value and "](" in el.value for el in at.markdown)
 
 
+@pytest.mark.timeout(1200)  # 200 fresh sessions of a page: minutes on a slow machine, well past the default 300 s
 @pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.id)
 def test_hostile_links_never_break_a_page(lesson):
     @settings(
