@@ -172,6 +172,7 @@ class Student:
         self.load: float | None = None
         self.xor_result: tuple | None = None
         self.ctx = self.page = self.xpage = None
+        self.ready = False  # opened completely (an open cut off by the time bound leaves this False)
         self.sent_at: list[float] = []  # WebSocket frame timestamps from the browser's network service (s)
         self.received_at: list[float] = []
 
@@ -221,13 +222,13 @@ class Student:
                 await self.xpage.goto(f"{url}/{BY_ID['xor'].url_path}", timeout=timeout_ms)
                 await wait_ready(self.xpage, timeout_ms)
                 await self.xpage.evaluate(FPS_JS)
+            self.ready = True
         except Exception as exc:  # noqa: BLE001 - every failure is counted and reported
             self._fail("opening", exc)
-            self.page = None
 
     async def act(self, moves: int, deadline: float) -> None:
         """Press Play on XOR (one in three), move p ``moves`` times checking every readout, wait for XOR to end."""
-        if self.page is None:
+        if not self.ready:
             return
         remaining = lambda: max(1.0, deadline - time.perf_counter()) * 1000  # noqa: E731
         page, xpage = self.page, self.xpage
@@ -253,7 +254,7 @@ class Student:
             self._fail("moving p", exc)
         if xpage is not None:  # not finishing within the bound is reported with the XOR row
             try:
-                finished = "() => window.__lvFps.finished !== null"
+                finished = "() => !!window.__lvFps && window.__lvFps.finished !== null"
                 await xpage.wait_for_function(finished, timeout=remaining(), polling=100)
             except Exception:  # noqa: BLE001
                 pass
@@ -359,15 +360,16 @@ async def run(sessions: int, moves: int, limit: float, parallel: int, open_limit
             owner |= {("readout", readout(p)): i, ("url", ex.format_p(p)): i, ("slider", ex.format_p(p)): i}
     leaks = [(s.i, what, owner[what]) for s in students for what in s.seen if owner.get(what, s.i) != s.i]
     errors += [f"session {i} showed {what[0]} {what[1]!r} of session {j}" for i, what, j in leaks]
-    checked = sum(1 for s in students if s.seen)
+    checked = sum(1 for s in students if s.ready)
 
     lat = [x for s in students for x in s.lat]
     rtt = [x for s in students for x in s.rtt]
     loads = [s.load for s in students if s.load is not None]
+    opened = sum(1 for s in students if s.ready)
     xors = [s.xor_result for s in students if s.xor_result is not None]
     took = [x[0] for x in xors if x[0] is not None]
     n_xor = sum(1 for s in students if s.xor)
-    xor_open = sum(1 for s in students if s.xpage is not None)
+    xor_open = sum(1 for s in students if s.xor and s.ready)
     ticks = math.ceil(5000 / epochs_per_tick(5000))
     answered = [h for h in health if h is not None]
     t, cpu, busy, total = (np.array(col, dtype=float) for col in zip(*samples, strict=True))
@@ -401,8 +403,8 @@ async def run(sessions: int, moves: int, limit: float, parallel: int, open_limit
         row(
             SECTION,
             f"Explorer page load, {parallel} at a time",
-            f"{pcts(loads, 's', '.1f')}; {len(loads)} of {sessions} Explorer tabs and {xor_open} of {n_xor} XOR "
-            f"tabs open after {open_wall:.0f} s",
+            f"{pcts(loads, 's', '.1f')}; {opened} of {sessions} sessions ready ({xor_open} of {n_xor} with an "
+            f"XOR tab) after {open_wall:.0f} s",
         ),
         row(
             SECTION,
