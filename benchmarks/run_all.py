@@ -25,6 +25,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 import traceback
 from pathlib import Path
@@ -136,16 +137,64 @@ SECTIONS = {
 # ------------------------------------------------------------------ the machine
 
 
-def cpu_seconds() -> tuple[float, float]:
-    """(CPU seconds the whole machine has been busy, CPU seconds of this process and its reaped children)."""
+def machine_busy_seconds() -> tuple[float, float]:
+    """CPU seconds the whole machine has been busy (all cores), and those stolen by the host, from /proc/stat."""
     try:
         with open("/proc/stat") as f:
-            vals = [int(v) for v in f.readline().split()[1:]]
-        busy = (sum(vals) - vals[3] - vals[4]) / os.sysconf("SC_CLK_TCK")
+            vals = [int(v) for v in f.readline().split()[1:]] + [0] * 10
     except OSError:
-        busy = float("nan")
-    t = os.times()
-    return busy, t.user + t.system + t.children_user + t.children_system
+        return float("nan"), float("nan")
+    tick = os.sysconf("SC_CLK_TCK")
+    steal = vals[7]
+    return (sum(vals[:8]) - vals[3] - vals[4] - steal) / tick, steal / tick
+
+
+class OwnCpu(threading.Thread):
+    """CPU seconds used by this process and everything it starts (servers, Chromium and its renderers).
+
+    Chromium's renderers are not reaped into this process's children times, so /proc is sampled
+    every 0.5 s: every process whose parent chain leads here is followed (by pid and start time)
+    until it exits.  The last half second of a process's life is missed.
+    """
+
+    def __init__(self):
+        super().__init__(daemon=True)
+        self.stop = threading.Event()
+        self.seen: dict[tuple[int, int], float] = {}  # (pid, start time) -> CPU seconds
+
+    def sample(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        stats = {}
+        for name in os.listdir("/proc"):
+            if name.isdigit():
+                try:
+                    with open(f"/proc/{name}/stat") as f:
+                        fields = f.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                stats[int(name)] = (int(fields[1]), int(fields[19]), (int(fields[11]) + int(fields[12])) / tick)
+        children: dict[int, list[int]] = {}
+        for pid, (ppid, _, _) in stats.items():
+            children.setdefault(ppid, []).append(pid)
+        todo, mine = [os.getpid()], set()
+        while todo:
+            pid = todo.pop()
+            for child in children.get(pid, ()):
+                if child not in mine:
+                    mine.add(child)
+                    todo.append(child)
+        for pid, (_, start, cpu) in stats.items():
+            if pid in mine or (pid, start) in self.seen:
+                self.seen[(pid, start)] = cpu
+
+    def run(self) -> None:
+        while not self.stop.wait(0.5):
+            self.sample()
+
+    def seconds(self) -> float:
+        self.sample()
+        t = os.times()
+        return t.user + t.system + sum(self.seen.values())
 
 
 def machine(load_before: float) -> list[str]:
@@ -196,7 +245,9 @@ def main() -> int:
     if unknown:
         ap.error(f"unknown sections {sorted(unknown)}; choose from {list(SECTIONS)}")
 
-    t_all, load_before, cpu_before = time.perf_counter(), os.getloadavg()[0], cpu_seconds()
+    own = OwnCpu()
+    own.start()
+    t_all, load_before, busy_before = time.perf_counter(), os.getloadavg()[0], machine_busy_seconds()
     rows: list[dict] = []
     for name in chosen:
         print(f"\n== {name}", flush=True)
@@ -210,11 +261,13 @@ def main() -> int:
         print(f"== {name}: {time.perf_counter() - t0:.0f} s", flush=True)
 
     wall = time.perf_counter() - t_all
-    busy, ours = (after - before for after, before in zip(cpu_seconds(), cpu_before, strict=True))
-    others = max(0.0, busy - ours)
+    busy, steal = (after - before for after, before in zip(machine_busy_seconds(), busy_before, strict=True))
+    others = max(0.0, busy - own.seconds())
+    own.stop.set()
     took = (
         f"run: {'--quick' if args.quick else 'full'}, {wall:.0f} s in all; other processes on the machine used "
-        f"{others:.0f} CPU-s meanwhile ({others / wall:.2f} of {os.cpu_count()} cores; near 0 = undisturbed)"
+        f"{others:.0f} CPU-s meanwhile ({others / wall:.2f} of {os.cpu_count()} cores) and the host stole {steal:.0f} "
+        "CPU-s (both near 0 = undisturbed)"
     )
     head = [*machine(load_before), took]
     text = "\n".join(f"- {h}" for h in head) + "\n\n" + markdown_table(rows) + "\n"
