@@ -20,13 +20,6 @@ st.caption("Pick a prediction p and a true label y. Every number below is comput
 
 # ---------------------------------------------------------------- controls
 c_p, c_y, c_eps, c_dtype = st.columns([3, 1.3, 2.6, 1.4], gap="medium")
-c_p.select_slider(
-    "Predicted probability p",
-    options=ex.P_GRID,
-    format_func=ex.format_p,
-    key=state.key("p"),
-    help="Steps of 0.01 in the middle, finer near 0 and 1 (down to 1e-16 and 1 − 1e-16). Arrow keys move one step.",
-)
 c_y.segmented_control("True label y", options=(0, 1), required=True, key=state.key("y"))
 c_eps.select_slider(
     "Clip epsilon (eps)",
@@ -38,109 +31,137 @@ c_eps.select_slider(
 c_dtype.selectbox(
     "dtype", DTYPES, key=state.key("dtype"), help="The float type BCE (and its clip bounds) is computed in."
 )
-
-y, p, eps, dtype = state["y"], state["p"], state["eps"], state["dtype"]
-show_hinge, log_y = state["hinge"], state["logy"]
-pt = ex.point(y, p, eps, dtype)
+y, eps, dtype = state["y"], state["eps"], state["dtype"]
 curves = ex.curves(eps, dtype)
-
-# ---------------------------------------------------------------- readouts
-st.toggle("Predict first", key=state.key("predict"), help="Guess BCE before the page shows it; then compare")
-guess = None
-if state["predict"]:
-    guess = ui.guess_box(
-        "explorer", f"Your guess: BCE at p = {ex.format_p(p)} with y = {y}?", signature=(y, p, eps, dtype)
-    )
-hidden = state["predict"] and guess is None  # readouts and markers wait for the student's guess
-shown = (lambda v: "?") if hidden else ex.format_readout
-readouts = st.container(horizontal=True, gap="medium")
-readouts.metric(
-    "BCE",
-    shown(pt.bce),
-    delta=None if guess is None else f"you guessed {format_number(guess)}",
-    delta_color="off",
-    help=f"−[y log p + (1 − y) log(1 − p)], clipped, in {dtype}",
-)
-readouts.metric("MSE", shown(pt.mse), help="(y − p)², float64")
-readouts.metric("hinge", shown(pt.hinge), help="max(0, 1 − t·z) with t = 2y − 1 and z = log(p / (1 − p))")
-readouts.metric("logit z", ex.format_readout(pt.z), help="z = log(p / (1 − p)): the score before the sigmoid")
-GRADIENT_NOTES = ("∂BCE/∂p", "z-gradients")
-for what, why in pt.notes:
-    if what not in GRADIENT_NOTES:
-        st.caption(f"**{what}:** {why}")
-
-# ---------------------------------------------------------------- the two loss plots
-with st.container(horizontal=True, gap="large"):
-    st.toggle("Show hinge", key=state.key("hinge"))
-    st.toggle("Log y-axis", key=state.key("logy"))
-markers = {"bce": pt.bce, "mse": pt.mse, "hinge": pt.hinge}
-left, right = st.columns(2, gap="medium")
-for col, label in ((left, 1), (right, 0)):
-    with col:
-        if hidden and label == y:  # this panel would give the answer away: it waits for the guess
-            st.info(f"The curves for y = {y} appear once you have committed your guess.")
-            continue
-        fig = figs.loss_figure(
-            curves.p,
-            curves.loss[label],
-            label=label,
-            marker_p=p,
-            marker_values=markers if label == y else None,
-            margin_p=curves.margin_p[label],
-            show_hinge=show_hinge,
-            log_y=log_y,
-            selected=label == y,
-        )
-        ui.chart(fig, key=f"explorer_loss_y{label}")
-missing = ex.not_drawn(markers, hinge=show_hinge)
-st.caption(
-    f"Curves over p from 0.001 to 0.999 (500 points); BCE with eps = {ex.format_eps(eps)} in {dtype}. "
-    "The markers sit at the slider's p on the selected label's panel."
-    + (f" **Not drawn at this p: {missing}.**" if missing else "")
-    + (" On a log axis a loss of exactly 0 (hinge past its margin) is not drawn." if log_y and show_hinge else "")
-)
-
-# ---------------------------------------------------------------- gradients
-st.subheader("Gradients: how hard each loss pulls")
-grad_readouts = st.container(horizontal=True, gap="medium")
-grad_readouts.metric("∂BCE/∂p", ex.format_readout(pt.bce_grad_p), help="(p − y) / (p (1 − p)); 0 where the clip bites")
-grad_readouts.metric("∂MSE/∂p", ex.format_readout(pt.mse_grad_p), help="2 (p − y)")
-grad_readouts.metric("∂BCE/∂z", ex.format_readout(pt.bce_grad_z), help="p − y; 0 where the clip bites")
-grad_readouts.metric("∂MSE/∂z", ex.format_readout(pt.mse_grad_z), help="2 (p − y) p (1 − p)")
-grad_readouts.metric("∂hinge/∂z", ex.format_readout(pt.hinge_grad_z), help="−t while t·z < 1, else 0")
-for what, why in pt.notes:
-    if what in GRADIENT_NOTES:
-        st.caption(f"**{what}:** {why}")
 num = ex.lesson_numbers()
-grad_markers = {"bce": pt.bce_grad_z, "mse": pt.mse_grad_z, "hinge": pt.hinge_grad_z}
-gcol, gtext = st.columns([2, 1], gap="medium")
-with gcol:
-    grad_fig = figs.gradient_figure(
-        curves.p,
-        curves.grad_z[y],
-        label=y,
-        marker_p=p,
-        marker_values=grad_markers,
-        show_hinge=show_hinge,
+point_box = st.container()  # the readouts and the three plots: filled by point_view() below
+
+
+@st.fragment
+def point_view(link_box) -> None:
+    """The p slider and everything that moves with it.  Moving p (or a chart toggle) reruns only this
+    function, not the whole page: the examples table and the text below stay as they are."""
+    with c_p:
+        st.select_slider(
+            "Predicted probability p",
+            options=ex.P_GRID,
+            format_func=ex.format_p,
+            key=state.key("p"),
+            help="Steps of 0.01 in the middle, finer near 0 and 1 (down to 1e-16 and 1 − 1e-16). "
+            "Arrow keys move one step.",
+        )
+    with point_box:
+        point_section(state["p"])
+    with link_box:
+        query = urlencode(serialize(ex.PARAMS, state.values()))
+        base = st.context.url or "/" + BY_ID["explorer"].url_path
+        st.code(base + ("?" + query if query else ""), language=None, wrap_lines=True)
+    state.sync()
+
+
+def point_section(p: float) -> None:
+    """Readouts, the two loss plots and the gradients at this p."""
+    # ------------------------------------------------------------ readouts
+    show_hinge, log_y = state["hinge"], state["logy"]
+    pt = ex.point(y, p, eps, dtype)
+    st.toggle("Predict first", key=state.key("predict"), help="Guess BCE before the page shows it; then compare")
+    guess = None
+    if state["predict"]:
+        guess = ui.guess_box(
+            "explorer", f"Your guess: BCE at p = {ex.format_p(p)} with y = {y}?", signature=(y, p, eps, dtype)
+        )
+    hidden = state["predict"] and guess is None  # readouts and markers wait for the student's guess
+    shown = (lambda v: "?") if hidden else ex.format_readout
+    readouts = st.container(horizontal=True, gap="medium")
+    readouts.metric(
+        "BCE",
+        shown(pt.bce),
+        delta=None if guess is None else f"you guessed {format_number(guess)}",
+        delta_color="off",
+        help=f"−[y log p + (1 − y) log(1 − p)], clipped, in {dtype}",
     )
-    ui.chart(grad_fig, key="explorer_grad")
-    if missing_grads := ex.not_drawn(grad_markers, hinge=show_hinge):
-        st.caption(f"**Not drawn at this p: {missing_grads}** (p = {ex.format_p(p)} has no finite logit).")
-with gtext:
-    st.latex(
-        r"\begin{aligned}\partial_z \mathrm{BCE} &= p - y\\"
-        r"\partial_z \mathrm{MSE} &= 2(p - y)\,p\,(1 - p)\end{aligned}"
+    readouts.metric("MSE", shown(pt.mse), help="(y − p)², float64")
+    readouts.metric("hinge", shown(pt.hinge), help="max(0, 1 − t·z) with t = 2y − 1 and z = log(p / (1 − p))")
+    readouts.metric("logit z", ex.format_readout(pt.z), help="z = log(p / (1 − p)): the score before the sigmoid")
+    GRADIENT_NOTES = ("∂BCE/∂p", "z-gradients")
+    for what, why in pt.notes:
+        if what not in GRADIENT_NOTES:
+            st.caption(f"**{what}:** {why}")
+
+    # ---------------------------------------------------------------- the two loss plots
+    with st.container(horizontal=True, gap="large"):
+        st.toggle("Show hinge", key=state.key("hinge"))
+        st.toggle("Log y-axis", key=state.key("logy"))
+    markers = {"bce": pt.bce, "mse": pt.mse, "hinge": pt.hinge}
+    left, right = st.columns(2, gap="medium")
+    for col, label in ((left, 1), (right, 0)):
+        with col:
+            if hidden and label == y:  # this panel would give the answer away: it waits for the guess
+                st.info(f"The curves for y = {y} appear once you have committed your guess.")
+                continue
+            fig = figs.loss_figure(
+                curves.p,
+                curves.loss[label],
+                label=label,
+                marker_p=p,
+                marker_values=markers if label == y else None,
+                margin_p=curves.margin_p[label],
+                show_hinge=show_hinge,
+                log_y=log_y,
+                selected=label == y,
+            )
+            ui.chart(fig, key=f"explorer_loss_y{label}")
+    missing = ex.not_drawn(markers, hinge=show_hinge)
+    st.caption(
+        f"Curves over p from 0.001 to 0.999 (500 points); BCE with eps = {ex.format_eps(eps)} in {dtype}. "
+        "The markers sit at the slider's p on the selected label's panel."
+        + (f" **Not drawn at this p: {missing}.**" if missing else "")
+        + (" On a log axis a loss of exactly 0 (hinge past its margin) is not drawn." if log_y and show_hinge else "")
     )
-    st.markdown(
-        "Gradient descent moves z by the gradient. BCE's pull is the error itself: the more wrong, "
-        "the harder it pulls. MSE's pull carries an extra factor p (1 − p) from the sigmoid, which "
-        "goes to 0 at both ends, so **MSE stops pulling exactly where the prediction is confidently wrong.**"
+
+    # ---------------------------------------------------------------- gradients
+    st.subheader("Gradients: how hard each loss pulls")
+    grad_readouts = st.container(horizontal=True, gap="medium")
+    grad_readouts.metric(
+        "∂BCE/∂p", ex.format_readout(pt.bce_grad_p), help="(p − y) / (p (1 − p)); 0 where the clip bites"
     )
-    st.markdown(
-        f"At y = 1 and z = {format_number(num['z'])} (p = {format_number(num['p_at_z'])}): "
-        f"BCE pulls with {format_number(num['bce_dz_at_z'])}, MSE with {format_number(num['mse_dz_at_z'])}, "
-        f"{ex.format_count(num['dz_ratio'])} times weaker."
-    )
+    grad_readouts.metric("∂MSE/∂p", ex.format_readout(pt.mse_grad_p), help="2 (p − y)")
+    grad_readouts.metric("∂BCE/∂z", ex.format_readout(pt.bce_grad_z), help="p − y; 0 where the clip bites")
+    grad_readouts.metric("∂MSE/∂z", ex.format_readout(pt.mse_grad_z), help="2 (p − y) p (1 − p)")
+    grad_readouts.metric("∂hinge/∂z", ex.format_readout(pt.hinge_grad_z), help="−t while t·z < 1, else 0")
+    for what, why in pt.notes:
+        if what in GRADIENT_NOTES:
+            st.caption(f"**{what}:** {why}")
+    grad_markers = {"bce": pt.bce_grad_z, "mse": pt.mse_grad_z, "hinge": pt.hinge_grad_z}
+    gcol, gtext = st.columns([2, 1], gap="medium")
+    with gcol:
+        grad_fig = figs.gradient_figure(
+            curves.p,
+            curves.grad_z[y],
+            label=y,
+            marker_p=p,
+            marker_values=grad_markers,
+            show_hinge=show_hinge,
+        )
+        ui.chart(grad_fig, key="explorer_grad")
+        if missing_grads := ex.not_drawn(grad_markers, hinge=show_hinge):
+            st.caption(f"**Not drawn at this p: {missing_grads}** (p = {ex.format_p(p)} has no finite logit).")
+    with gtext:
+        st.latex(
+            r"\begin{aligned}\partial_z \mathrm{BCE} &= p - y\\"
+            r"\partial_z \mathrm{MSE} &= 2(p - y)\,p\,(1 - p)\end{aligned}"
+        )
+        st.markdown(
+            "Gradient descent moves z by the gradient. BCE's pull is the error itself: the more wrong, "
+            "the harder it pulls. MSE's pull carries an extra factor p (1 − p) from the sigmoid, which "
+            "goes to 0 at both ends, so **MSE stops pulling exactly where the prediction is confidently wrong.**"
+        )
+        st.markdown(
+            f"At y = 1 and z = {format_number(num['z'])} (p = {format_number(num['p_at_z'])}): "
+            f"BCE pulls with {format_number(num['bce_dz_at_z'])}, MSE with {format_number(num['mse_dz_at_z'])}, "
+            f"{ex.format_count(num['dz_ratio'])} times weaker."
+        )
+
 
 # ---------------------------------------------------------------- the lessons' examples
 st.subheader("Whole predictions: the lessons' examples")
@@ -153,7 +174,6 @@ preset = ex.PRESET_BY_ID[
         horizontal=True,
     )
 ]
-state.sync()
 
 editor_key = f"explorer_table_{preset.id}"
 last_key = "_lv_explorer_last_table"
@@ -242,11 +262,9 @@ idea(
 
 # ---------------------------------------------------------------- share and download
 st.subheader("Link and data")
-query = urlencode(serialize(ex.PARAMS, state.values()))
-base = st.context.url or "/" + BY_ID["explorer"].url_path
 s_link, s_csv = st.columns([2.6, 1.4], gap="medium")
 with s_link:
-    st.code(base + ("?" + query if query else ""), language=None, wrap_lines=True)
+    link_box = st.container()  # filled by point_view(): the link follows every move of p
     st.caption("Copy this link (button at the right of the box): it opens the page with these settings.")
 with s_csv:
     st.download_button(
@@ -259,4 +277,5 @@ with s_csv:
         help="p, z, then each loss and its gradient in z for y = 1 and y = 0, with the current eps and dtype.",
     )
 
+point_view(link_box)  # last: it fills point_box and link_box above, and writes the URL
 ui.footer("explorer")

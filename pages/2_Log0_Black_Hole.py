@@ -169,13 +169,7 @@ with left:
     ss[EDITED] = {mode: edited}
     st.button("Reset the table to the preset", on_click=load_preset, key="bh_reset")
 with right:
-    st.select_slider(
-        f"Clip epsilon ε (the lessons use {' and '.join(map(format_number, bh.LESSON_EPS))})",
-        options=bh.EPS_GRID,
-        format_func=format_number,
-        key=state.key("eps"),
-    )
-    st.segmented_control("Float dtype", options=DTYPES, key=state.key("dtype"), required=True)
+    clip_box = st.container()  # epsilon and dtype: drawn by clip_view() at the end
     if tables["source_" + mode].startswith("preset") and mode == "p":  # the notes describe the p table
         st.info(bh.PRESETS[state["preset"]].note)
     at_a_glance = st.container(horizontal=True, gap="medium")  # the three answers, above a projector's fold
@@ -188,22 +182,82 @@ except ValueError as exc:
 if incomplete:
     st.info(f"{row_list(incomplete).capitalize()} left out until every cell is filled in.")
 
-eps, dtype = state["eps"], state["dtype"]
 if pred.n == 0:
     st.warning("The table has no complete rows: add a row with a label and a prediction.")
     cmp = None
 else:
-    cmp = bh.compare(pred.y, pred.p, eps=eps, dtype=dtype, from_logits=mode == "z")
+    cmp = bh.compare(pred.y, pred.p, eps=state["eps"], dtype=state["dtype"], from_logits=mode == "z")
+    cards_box = st.container()  # the three formulas and the dtype trap: drawn by clip_view()
+    with st.container(key="bh_frameworks"):
+        st.subheader("What real frameworks do")
+        results = bh.framework_results(pred.y, pred.p, from_logits=mode == "z")
+        st.table(
+            pd.DataFrame(
+                {
+                    "framework": [r.name for r in results],
+                    "rule": [r.rule for r in results],
+                    "dtype": [r.dtype for r in results],
+                    "loss on this table": ["no value" if r.mean is None else format_number(r.mean, 7) for r in results],
+                    "most one row can cost, y = 1 / y = 0": [
+                        f"{format_number(r.worst_y1, 7)} / {format_number(r.worst_y0, 7)}" if r.bounded else "no bound"
+                        for r in results
+                    ],
+                    "source": [f"[{r.source_path}]({r.source})" if r.source else "the lesson" for r in results],
+                }
+            ),
+            hide_index=True,
+            alt="Binary cross-entropy of this table in Keras, PyTorch, scikit-learn, the logits form and the lesson",
+        )
+        keras, keras_eps = results[0], format_number(bh.KERAS_EPSILON)
+        st.markdown(
+            f"Each framework turns the infinity into a different ceiling. Keras clips at {keras_eps} in float32, "
+            f"where the two ends are uneven ({format_number(keras.worst_y1, 5)} vs "
+            f"{format_number(keras.worst_y0, 5)}): 1 − {keras_eps} rounds to "
+            f"{bh.format_prob(bh.dtype_trap(bh.KERAS_EPSILON, 'float32').hi)}. PyTorch's BCELoss has no epsilon "
+            f"and clamps each log at {format_number(bh.TORCH_LOG_FLOOR)}. scikit-learn clips at the dtype's "
+            f"machine epsilon. The lessons' {' and '.join(map(format_number, bh.LESSON_EPS))} are two more "
+            "choices. Only the logits form needs no bound."
+        )
+
+    gradient_box = st.container(key="bh_gradient")  # drawn by clip_view()
+
+
+@st.fragment
+def clip_view() -> None:
+    """Epsilon, dtype and everything they change.  Moving them reruns only this function: the table,
+    the frameworks and the upload stay as they are."""
+    with clip_box:
+        st.select_slider(
+            f"Clip epsilon ε (the lessons use {' and '.join(map(format_number, bh.LESSON_EPS))})",
+            options=bh.EPS_GRID,
+            format_func=format_number,
+            key=state.key("eps"),
+        )
+        st.segmented_control("Float dtype", options=DTYPES, key=state.key("dtype"), required=True)
+
+    eps, dtype = state["eps"], state["dtype"]
+    if pred.n:
+        cmp = bh.compare(pred.y, pred.p, eps=eps, dtype=dtype, from_logits=mode == "z")
+        with at_a_glance:
+            st.metric("Naive formula", format_number(cmp.naive.mean, 5), width="content")
+            st.metric("With np.clip", format_number(cmp.clipped.mean, 5), width="content")
+            st.metric(
+                "Logits form",
+                "no value" if cmp.logits_mean is None else format_number(cmp.logits_mean, 5),
+                width="content",
+            )
+        with cards_box:
+            clip_cards(cmp, eps, dtype)
+        with gradient_box:
+            clip_gradient(cmp, eps)
+    state.sync()
+
+
+def clip_cards(cmp, eps: float, dtype: str) -> None:
+    """The naive formula, the clip and the logits form side by side; then the dtype trap."""
     trap = bh.dtype_trap(eps, dtype)
     shown = slice(0, SHOW_ROWS)
     row_numbers = list(range(1, min(cmp.n, SHOW_ROWS) + 1))
-
-    at_a_glance.metric("Naive formula", format_number(cmp.naive.mean, 5), width="content")
-    at_a_glance.metric("With np.clip", format_number(cmp.clipped.mean, 5), width="content")
-    at_a_glance.metric(
-        "Logits form", "no value" if cmp.logits_mean is None else format_number(cmp.logits_mean, 5), width="content"
-    )
-
     col1, col2, col3 = st.columns(3, gap="medium")
     with col1.container(border=True, key="bh_naive"):
         st.markdown("**1 · The naive formula**")
@@ -311,65 +365,37 @@ else:
             alt="The clip bounds for the chosen epsilon in float64, float32 and float16",
         )
 
-    with st.container(key="bh_frameworks"):
-        st.subheader("What real frameworks do")
-        results = bh.framework_results(pred.y, pred.p, from_logits=mode == "z")
-        st.table(
-            pd.DataFrame(
-                {
-                    "framework": [r.name for r in results],
-                    "rule": [r.rule for r in results],
-                    "dtype": [r.dtype for r in results],
-                    "loss on this table": ["no value" if r.mean is None else format_number(r.mean, 7) for r in results],
-                    "most one row can cost, y = 1 / y = 0": [
-                        f"{format_number(r.worst_y1, 7)} / {format_number(r.worst_y0, 7)}" if r.bounded else "no bound"
-                        for r in results
-                    ],
-                    "source": [f"[{r.source_path}]({r.source})" if r.source else "the lesson" for r in results],
-                }
-            ),
-            hide_index=True,
-            alt="Binary cross-entropy of this table in Keras, PyTorch, scikit-learn, the logits form and the lesson",
-        )
-        keras, keras_eps = results[0], format_number(bh.KERAS_EPSILON)
-        st.markdown(
-            f"Each framework turns the infinity into a different ceiling. Keras clips at {keras_eps} in float32, "
-            f"where the two ends are uneven ({format_number(keras.worst_y1, 5)} vs "
-            f"{format_number(keras.worst_y0, 5)}): 1 − {keras_eps} rounds to "
-            f"{bh.format_prob(bh.dtype_trap(bh.KERAS_EPSILON, 'float32').hi)}. PyTorch's BCELoss has no epsilon "
-            f"and clamps each log at {format_number(bh.TORCH_LOG_FLOOR)}. scikit-learn clips at the dtype's "
-            f"machine epsilon. The lessons' {' and '.join(map(format_number, bh.LESSON_EPS))} are two more "
-            "choices. Only the logits form needs no bound."
-        )
 
-    with st.container(key="bh_gradient"):
-        st.subheader("The gradient through the clip")
-        st.radio("Label", options=(1, 0), format_func=lambda v: f"y = {v}", horizontal=True, key=state.key("gy"))
-        curves = bh.gradient_curves(eps, state["gy"], row_y=cmp.y, row_z=cmp.z)
-        ui.chart(gradient_figure(curves), key="bh_gradient_chart")
-        if curves.bites:
-            side = f"z {'<' if curves.label == 1 else '>'} {format_number(curves.edge, 4)}"
-            st.markdown(
-                f"Where the clip bites ({side}, shaded), d loss / d z is **exactly 0**: the clip stops the NaN but "
-                "also stops learning, at the very examples the model gets most wrong. The logits form keeps "
-                'σ(z) − y there (close to ∓1). This is what the lesson\'s *"without degrading the gradient"* '
-                "misses, and why frameworks train from logits: Keras with the TensorFlow backend even switches "
-                "to the logits form silently when the output layer is a sigmoid."
-            )
-        else:
-            st.markdown(
-                f"With ε = {format_number(eps)}, 1 − ε rounds to exactly 1 even in float64, so this side is never "
-                "clipped: the gradient survives, but so does log(0) once σ(z) rounds to 1 (see the dtype trap). "
-                "Pick a larger ε, or y = 1, to see the clip bite."
-            )
-        if curves.rows_off_plot:
-            st.caption(f"{curves.rows_off_plot} of your rows lie beyond |z| = {format_number(curves.x_range[1])}.")
-        marked = (
-            f"the first {curves.rows.size} of your {curves.rows_total:,} rows with y = {curves.label}"
-            if curves.rows_total > curves.rows.size
-            else f"your rows with y = {curves.label}"
+def clip_gradient(cmp, eps: float) -> None:
+    """d loss / d z through the clip, against the logits form."""
+    st.subheader("The gradient through the clip")
+    st.radio("Label", options=(1, 0), format_func=lambda v: f"y = {v}", horizontal=True, key=state.key("gy"))
+    curves = bh.gradient_curves(eps, state["gy"], row_y=cmp.y, row_z=cmp.z)
+    ui.chart(gradient_figure(curves), key="bh_gradient_chart")
+    if curves.bites:
+        side = f"z {'<' if curves.label == 1 else '>'} {format_number(curves.edge, 4)}"
+        st.markdown(
+            f"Where the clip bites ({side}, shaded), d loss / d z is **exactly 0**: the clip stops the NaN but "
+            "also stops learning, at the very examples the model gets most wrong. The logits form keeps "
+            'σ(z) − y there (close to ∓1). This is what the lesson\'s *"without degrading the gradient"* '
+            "misses, and why frameworks train from logits: Keras with the TensorFlow backend even switches "
+            "to the logits form silently when the output layer is a sigmoid."
         )
-        st.caption(f"Computed in float64 by lossviz.bce_grad_z; diamonds and dots mark {marked}.")
+    else:
+        st.markdown(
+            f"With ε = {format_number(eps)}, 1 − ε rounds to exactly 1 even in float64, so this side is never "
+            "clipped: the gradient survives, but so does log(0) once σ(z) rounds to 1 (see the dtype trap). "
+            "Pick a larger ε, or y = 1, to see the clip bite."
+        )
+    if curves.rows_off_plot:
+        st.caption(f"{curves.rows_off_plot} of your rows lie beyond |z| = {format_number(curves.x_range[1])}.")
+    marked = (
+        f"the first {curves.rows.size} of your {curves.rows_total:,} rows with y = {curves.label}"
+        if curves.rows_total > curves.rows.size
+        else f"your rows with y = {curves.label}"
+    )
+    st.caption(f"Computed in float64 by lossviz.bce_grad_z; diamonds and dots mark {marked}.")
+
 
 with st.container(key="bh_upload"):
     st.subheader("Bring your own predictions")
@@ -424,5 +450,5 @@ if cmp is not None:
             else:
                 st.caption("No row is on the wrong side of 0.5.")
 
-state.sync()
+clip_view()  # last: it fills clip_box, at_a_glance, cards_box and gradient_box above, and writes the URL
 ui.footer("blackhole")

@@ -64,8 +64,6 @@ with c_edit.popover("Points", icon=":material/edit:", width="stretch", help="Edi
     st.caption(f"Up to {ls.MAX_POINTS} points, |x| ≤ {ls.MAX_ABS_X:g}, labels 0 or 1. Choosing a preset starts over.")
 c_w0.number_input(LABEL["w0"], -ls.MAX_PARAM, ls.MAX_PARAM, step=0.5, format="%g", key=state.key("w0"))
 c_b0.number_input(LABEL["b0"], -ls.MAX_PARAM, ls.MAX_PARAM, step=0.5, format="%g", key=state.key("b0"))
-c_lr.select_slider(LABEL["lr"], ls.LR_GRID, key=state.key("lr"), format_func=format_number)
-c_steps.select_slider(LABEL["steps"], ls.STEPS_GRID, key=state.key("steps"))
 
 c_view, c_log, c_window, c_reset = st.columns([1.6, 1.6, 1.1, 1], vertical_alignment="center")
 c_view.segmented_control(
@@ -110,7 +108,6 @@ except ValueError as exc:
     st.error(f"The plotted window was not changed: {md_escape(str(exc), 200)}.")
     land = grid(*data, *st.session_state.get(WINDOW_KEY, ((-10.0, 10.0), (-10.0, 10.0))), state["res"])
 start = (state["w0"], state["b0"])
-runs = descend(*data, *start, state["lr"], state["steps"])
 line = ((state["w1"], state["b1"]), (state["w2"], state["b2"]))
 try:
     profile = ls.line_profile(x, y, *line)
@@ -121,34 +118,7 @@ except ValueError as exc:
     profile = ls.line_profile(x, y, *line)
 
 # ---------------------------------------------------------------- the two landscapes
-log = state["logc"]
-left, right = st.columns(2, gap="medium")
-for col, name in ((left, "mse"), (right, "bce")):
-    with col:
-        if state["view"] == "3d":
-            fig = figs.loss_surface(land, name, log=log, descent=runs[name])
-        else:
-            fig = figs.loss_map(land, name, log=log, descent=runs[name], start=start, line=line)
-        ui.chart(fig, key=f"landscape_map_{name}")
-
-m = st.columns(4)
-for i, name in enumerate(ls.LOSSES):
-    label = name.upper()
-    run = runs[name]
-    m[i].metric(
-        f"{label} gradient at start",
-        format_number(run.grad_norm[0]),
-        help="‖∇L(w0, b0)‖ = √(∂L/∂w² + ∂L/∂b²), the mean loss's gradient at the start point",
-    )
-    m[2 + i].metric(
-        f"{label} after {state['steps']} steps",
-        format_number(run.loss[-1]),
-        delta=format_number(run.change),
-        delta_color="inverse",
-        help=f"Loss at the end of descent on {label}; the change is from the start ({format_number(run.loss[0])}).",
-    )
-st.markdown(f"**{ls.plateau_sentence(runs['mse'].grad_norm[0], runs['bce'].grad_norm[0])}**")
-st.markdown(ls.convexity_sentence(land))
+maps_box = st.container()  # the maps, with each loss's descent: drawn by descent_view() at the end
 
 # ---------------------------------------------------------------- convexity, profiles, descent
 left, right = st.columns(2, gap="medium")
@@ -162,12 +132,64 @@ with right:
     ui.chart(figs.profile_figure(profile), key="landscape_profile")
     st.caption(ls.profile_sentence(profile))
 
-left, right = st.columns(2, gap="medium")
-with left:
-    ui.chart(figs.descent_figure(runs), key="landscape_descent")
-with right:
-    xs, curves = ls.fit_curves(x, runs)
-    ui.chart(figs.fit_figure(x, y, curves, xs=xs), key="landscape_fit")
+descent_box = st.container()  # drawn by descent_view()
+
+
+@st.fragment
+def descent_view() -> None:
+    """Learning rate, steps and everything they change: the descent paths on the maps, the readouts,
+    the loss curves and the fits.  Moving them reruns only this function; the grids are cached."""
+    c_lr.select_slider(LABEL["lr"], ls.LR_GRID, key=state.key("lr"), format_func=format_number)
+    c_steps.select_slider(LABEL["steps"], ls.STEPS_GRID, key=state.key("steps"))
+    runs = descend(*data, *start, state["lr"], state["steps"])
+    with maps_box:
+        descent_maps(runs)
+    with descent_box:
+        descent_curves(runs)
+    state.sync()
+
+
+def descent_maps(runs: dict) -> None:
+    """The MSE and BCE landscapes side by side, each with its descent; then the readouts."""
+    log = state["logc"]
+    left, right = st.columns(2, gap="medium")
+    for col, name in ((left, "mse"), (right, "bce")):
+        with col:
+            if state["view"] == "3d":
+                fig = figs.loss_surface(land, name, log=log, descent=runs[name])
+            else:
+                fig = figs.loss_map(land, name, log=log, descent=runs[name], start=start, line=line)
+            ui.chart(fig, key=f"landscape_map_{name}")
+
+    m = st.columns(4)
+    for i, name in enumerate(ls.LOSSES):
+        label = name.upper()
+        run = runs[name]
+        m[i].metric(
+            f"{label} gradient at start",
+            format_number(run.grad_norm[0]),
+            help="‖∇L(w0, b0)‖ = √(∂L/∂w² + ∂L/∂b²), the mean loss's gradient at the start point",
+        )
+        m[2 + i].metric(
+            f"{label} after {state['steps']} steps",
+            format_number(run.loss[-1]),
+            delta=format_number(run.change),
+            delta_color="inverse",
+            help=f"Loss at the end of descent on {label}; the change is from the start ({format_number(run.loss[0])}).",
+        )
+    st.markdown(f"**{ls.plateau_sentence(runs['mse'].grad_norm[0], runs['bce'].grad_norm[0])}**")
+    st.markdown(ls.convexity_sentence(land))
+
+
+def descent_curves(runs: dict) -> None:
+    """Loss against step for both losses, and the fitted sigmoids."""
+    left, right = st.columns(2, gap="medium")
+    with left:
+        ui.chart(figs.descent_figure(runs), key="landscape_descent")
+    with right:
+        xs, curves = ls.fit_curves(x, runs)
+        ui.chart(figs.fit_figure(x, y, curves, xs=xs), key="landscape_fit")
+
 
 st.subheader("What to notice")
 st.markdown(
@@ -196,5 +218,5 @@ with st.expander("The formulas"):
         "prediction is confidently wrong (p < 1/3 for y = 1, p > 2/3 for y = 0). That is where the shading comes from."
     )
 
-state.sync()
+descent_view()  # last: it fills the learning-rate and steps columns, maps_box and descent_box, and writes the URL
 ui.footer("landscape")
