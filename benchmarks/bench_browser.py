@@ -17,7 +17,10 @@ system Chromium through Playwright, reusing tests/browser/conftest.py's start_se
   timestamps), server CPU (/proc/<pid>/stat) and the page's main-thread time (DevTools
   Performance.getMetrics), and the bytes received.  The trivial one-slider, one-chart page is
   measured the same way in the same run, before and after the lessons (once with --quick).
-  Target: each lesson's median within 1.3x of the trivial page's median.
+  Target: each lesson's median within 1.3x of the trivial page's median.  A third page,
+  benchmarks/one_chart_app.py, is the trivial page with one lesson chart (the Explorer's loss panel) in
+  place of its own: its ratio is the floor for any lesson whose slider moves a chart, since Streamlit
+  1.67 rebuilds a plotly chart whenever its figure changes.
 * Live frame rate: Play on the XOR page (the lesson's 5000 epochs); a requestAnimationFrame loop in
   the page logs each change of what the heatmap shows (a newly decoded image while playing, the
   plotly title when paused) and the moment the Status readout says 'finished'.  Targets: at least 4
@@ -82,6 +85,15 @@ LESSON_SLIDERS = (
     Slider("Optimizer race: SGD learning rate", BY_ID["race"].url_path, "race_lr_sgd", False, ("readout", "chart")),
 )
 TRIVIAL = Slider("trivial page: x", "", "trivial_x", True, ("readout", "chart"))
+FLOOR = Slider(
+    "one lesson chart (floor)",
+    "",
+    "trivial_x",
+    True,
+    ("readout", "chart"),
+    "the trivial page with the Explorer's loss chart instead of its own (benchmarks/one_chart_app.py): "
+    "what one moving lesson chart costs",
+)
 
 # Installed in the page after it has loaded; (re)arms on every call.  Times are performance.now() ms.
 PROBE_JS = r"""(cfg) => {
@@ -325,6 +337,9 @@ def latency_rows(results: list[dict], trivial: list[dict]) -> list[dict]:
             rows.append(row(sec, s.name + " (baseline)", value))
             continue
         ratio = med / base
+        if s is FLOOR:  # a reference, not a lesson: no verdict
+            rows.append(row(sec, s.name, f"{value}; ratio {ratio:.2f}x; {s.note}"))
+            continue
         verdict = "met" if ratio <= LATENCY_RATIO_TARGET else "MISSED"
         if r["failures"]:
             verdict += f" ({len(r['failures'])} failures: {r['failures'][0]})"
@@ -481,6 +496,11 @@ def main(argv: list[str] | None = None) -> list[dict]:
                     if "latency" not in skip:
                         trivial = [measure_slider(browser, turl, tproc.pid, TRIVIAL, presses)]
                         lessons = [measure_slider(browser, url, proc.pid, s, presses) for s in LESSON_SLIDERS]
+                        fproc, furl, flog = start_server("benchmarks/one_chart_app.py")
+                        try:
+                            lessons.insert(0, measure_slider(browser, furl, fproc.pid, FLOOR, presses))
+                        finally:
+                            stop_server(fproc, flog)
                         if not args.quick:  # again after the lessons: drift on the machine shows up as a spread
                             trivial.append(measure_slider(browser, turl, tproc.pid, TRIVIAL, presses))
                         merged = {
