@@ -53,8 +53,9 @@ def test_play_pause_step_reset(lesson_run):
     assert metrics(at)["BCE loss"] == lv.params.format_number(lesson_run.loss[2 * tick + 1])
     at.button(key="xor_stepn").click().run()
     assert metrics(at)["Epoch"] == f"{2 * tick + 101:,} / 5,000"
+    assert metrics(at)["Status"] == "paused"
     at.button(key="xor_reset").click().run()
-    assert metrics(at)["Epoch"] == "0 / 5,000"
+    assert metrics(at)["Epoch"] == "0 / 5,000" and metrics(at)["Status"] == "ready"  # nothing played yet
     assert not at.exception
 
 

@@ -219,6 +219,7 @@ def test_race_figure_one_thinned_trace_per_optimizer():
     curves = {"sgd": np.linspace(0.7, 0.6, 5001), "adam": np.geomspace(0.7, 1e-3, 5001)}
     fig = figs.race_figure(curves, {"sgd": 0.01, "adam": 0.02}, plateau=oc.plateau_level("bce"))
     assert [t.name for t in fig.data] == ["SGD (lr 0.01)", "Adam (lr 0.02)"]
+    assert [t.line.dash for t in fig.data] == ["solid", "dash"]  # told apart without colour too
     for t, c in zip(fig.data, curves.values(), strict=True):
         x = np.asarray(t.x)
         assert x[0] == 0 and x[-1] == 5000 and len(x) <= oc.MAX_POINTS
@@ -231,7 +232,7 @@ def test_race_figure_one_thinned_trace_per_optimizer():
 def test_band_figure_fills_between_percentiles(adam40):
     fig = figs.band_figure([adam40], plateau=0.3466)
     upper, lower, median = fig.data
-    assert lower.fill == "tonexty" and median.name == "Adam"
+    assert lower.fill == "tonexty" and median.name == "Adam" and median.line.dash == "dash"
     np.testing.assert_array_equal(upper.y, adam40.p90)
     np.testing.assert_array_equal(median.y, adam40.p50)
     # a percentile on a diverged run (inf) becomes a gap, never an infinite number in the JSON
@@ -242,8 +243,12 @@ def test_band_figure_fills_between_percentiles(adam40):
 def test_histogram_reached_and_sweep_figures(adam40):
     edges, counts = oc.log_histograms({"adam": adam40.final_loss})
     fig = figs.histogram_figure(edges, counts, plateau=0.3466)
-    np.testing.assert_allclose(np.asarray(fig.data[0].x), edges, rtol=1e-6)
-    np.testing.assert_array_equal(np.asarray(fig.data[0].y)[:-1], counts["adam"])
+    # the outline: up from the axis at the first edge, one step per bin, down to the axis at the last edge
+    x, y = np.asarray(fig.data[0].x, dtype=float), np.asarray(fig.data[0].y)
+    np.testing.assert_allclose(x[1:-1], edges, rtol=1e-6)
+    assert x[0] == x[1] and x[-1] == x[-2] and y[0] == 0 and y[-1] == 0
+    np.testing.assert_array_equal(y[1:-2], counts["adam"])
+    assert y[-2] == counts["adam"][-1]  # the last bar keeps its height up to the last edge
     assert fig.layout.xaxis.type == "log" and fig.layout.shapes[0].x0 == 0.3466
 
     fig = figs.reached_figure([adam40], target={"bce": 0.1})

@@ -80,6 +80,7 @@ def _markers(p: float, values: Mapping[str, float | None], kinds) -> list[dict]:
             "mode": "markers",
             "name": MARKER_NAME,
             "showlegend": False,
+            "cliponaxis": False,  # whole markers at p = 0 or 1 and at the top of the range, not halves
             "text": [f"{NAMES[k]} at p" for k in shown],
             "marker": {
                 "color": [COLORS[k] for k in shown],

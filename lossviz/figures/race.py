@@ -19,6 +19,9 @@ from lossviz.figures.common import COLORS, DASHES, LINE_WIDTH, base_layout
 from lossviz.outcomes import MAX_POINTS, thin_index
 
 NAMES = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
+# line style per optimizer too, so the curves are told apart without colour (on a grey projector,
+# or with colour-vision deficiency); the BCE-vs-MSE chart uses line style for the loss instead
+OPT_DASHES = {"sgd": "solid", "adam": "dash", "rmsprop": "dashdot"}
 LOSS_NAMES = {"bce": "BCE", "mse": "MSE"}
 
 
@@ -75,7 +78,7 @@ def race_figure(
                 y=_f32(np.asarray(curve)[idx]),
                 mode="lines",
                 name=f"{NAMES[opt]} (lr {lrs[opt]:g})",
-                line={"color": COLORS[opt], "width": LINE_WIDTH},
+                line={"color": COLORS[opt], "width": LINE_WIDTH, "dash": OPT_DASHES[opt]},
                 hovertemplate=f"{NAMES[opt]}: %{{y:.4g}}<extra></extra>",
             )
         )
@@ -141,7 +144,7 @@ def band_figure(
                 x=x,
                 y=_f32(s.p50),
                 mode="lines",
-                line={"color": color, "width": LINE_WIDTH},
+                line={"color": color, "width": LINE_WIDTH, "dash": OPT_DASHES[s.optimizer]},
                 legendgroup=s.optimizer,
                 name=name,
                 hovertemplate=f"{name} median: %{{y:.4g}}<extra></extra>",
@@ -159,15 +162,20 @@ def histogram_figure(
     title: str = "",
     height: int = 420,
 ) -> go.Figure:
-    """Step histograms of final loss on a log x-axis, one outline per optimizer."""
+    """Step histograms of final loss on a log x-axis, one outline per optimizer.
+
+    Bin k spans ``edges[k]`` to ``edges[k + 1]``; each outline starts and ends on the axis, so the
+    first and last bars are closed on both sides.
+    """
     fig = go.Figure()
     e = np.asarray(edges, dtype=np.float64)
+    x = np.concatenate([e[:1], e, e[-1:]]).astype(np.float32)
     for opt, c in counts.items():
         c = np.asarray(c)
         fig.add_trace(
             go.Scatter(
-                x=e.astype(np.float32),
-                y=np.append(c, c[-1]).astype(np.int32),
+                x=x,
+                y=np.concatenate([[0], c, c[-1:], [0]]).astype(np.int32),
                 mode="lines",
                 line={"shape": "hv", "color": COLORS[opt], "width": LINE_WIDTH - 0.5},
                 fill="tozeroy",
