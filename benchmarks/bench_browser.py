@@ -125,8 +125,11 @@ PROBE_JS = r"""(cfg) => {
     if (!m.readout && P.readout() !== P.base.readout) m.readout = now;
     if (!m.chart) {
       const cs = P.charts();
-      const moved = cs.length !== P.base.charts.length
-        || cs.some((c, i) => c !== P.base.charts[i] || c.data !== P.base.data[i]);
+      // every chart there before is back (a remount removes the old node before the new one is
+      // drawn: counting that gap as "updated" would stop the clock too early), one of them is new,
+      // and all are drawn
+      const moved = cs.length >= P.base.charts.length && cs.length > 0
+        && cs.some((c, i) => c !== P.base.charts[i] || c.data !== P.base.data[i]);
       if (moved && cs.every((c) => c.querySelector('.main-svg'))) m.chart = now;
     }
     const seen = cfg.expect.every((what) => m[what]) && (m.running !== null || cfg.expect.length > 0);
