@@ -26,10 +26,17 @@ MARKER_NAME = "at the slider's p"
 
 
 def _layout(title: str, x: str, y: str, height: int) -> dict:
-    """The shared look as a fresh dict, with room for shapes and annotations."""
+    """The shared look as a fresh dict, with room for shapes and annotations.
+
+    Fixed margins instead of plotly's automargin: automargin draws the chart, measures the tick
+    labels and draws it again, a quarter of the cost of each redraw, and these charts are redrawn on
+    every move of p (benchmarks/RESULTS.md).  The ticks here are short ("0.5", "10⁻³", "−1"), so the
+    margins are set for them once.
+    """
     layout = layout_spec(title=title, x=x, y=y, height=height)
-    layout["xaxis"] = {**layout["xaxis"], "range": list(X_RANGE)}
-    layout["yaxis"] = dict(layout["yaxis"])
+    layout["margin"] = {**layout["margin"], "l": 72, "b": 62}
+    layout["xaxis"] = {**layout["xaxis"], "range": list(X_RANGE), "automargin": False}
+    layout["yaxis"] = {**layout["yaxis"], "automargin": False}
     layout["shapes"] = []
     layout["annotations"] = []
     return layout

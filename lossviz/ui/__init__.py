@@ -178,6 +178,7 @@ def chart(fig, key: str | None = None) -> None:
             title_font_size=24,
             legend_font_size=18,
             margin_b=(margin.b if margin and margin.b is not None else 55) + 25,  # room for bigger ticks
+            margin_l=(margin.l if margin and margin.l is not None else 60) + 20,
         )
         fig.update_annotations(font_size=18)
         for trace in fig.data:
