@@ -230,7 +230,10 @@ def live_view():
     m.metric("Epoch", f"{epoch:,} / {state['epochs']:,}", width="content")
     m.metric(f"{state['loss'].upper()} loss", format_number(loss_now), width="content")
     m.metric("Accuracy", f"{now['accuracy']:.0%}", width="content")
-    status = "training" if ss.get("xor_playing") else ("finished" if epoch >= last else ("paused" if epoch else "ready"))
+    if ss.get("xor_playing"):
+        status = "training"
+    else:
+        status = "finished" if epoch >= last else ("paused" if epoch else "ready")
     m.metric("Status", status, width="content")
     left, right = st.columns([1.15, 1])
     if ss.get("xor_playing"):

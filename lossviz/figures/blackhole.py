@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lossviz.blackhole import GradientCurves, Summary
-from lossviz.figures.common import COLORS, DASHES, LINE_WIDTH, base_layout
+from lossviz.figures.common import COLORS, DASHES, LINE_WIDTH, base_layout, fixed_margins
 from lossviz.params import format_number
 
 CLIP_FILL = "rgba(127,127,127,0.16)"
@@ -88,7 +88,7 @@ def gradient_figure(curves: GradientCurves, *, height: int = 420) -> go.Figure:
     fig.update_yaxes(range=[-1.12, 1.12], zeroline=True, zerolinewidth=1.5, zerolinecolor=COLORS["grey"])
     fig.update_xaxes(range=[lo, hi])
     fig.update_layout(hovermode="x")
-    return fig
+    return fixed_margins(fig, left=72, bottom=62)  # redrawn on every move of epsilon
 
 
 def loss_histogram(summary: Summary, *, height: int = 340) -> go.Figure:

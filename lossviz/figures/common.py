@@ -68,3 +68,16 @@ def layout_spec(*, title: str = "", x: str = "", y: str = "", height: int = 400,
         else:
             spec[key] = value
     return spec
+
+
+def fixed_margins(fig: go.Figure, *, left: int, bottom: int) -> go.Figure:
+    """Margins set once instead of plotly's automargin, for a chart redrawn on every slider move.
+
+    Automargin draws the chart, measures its tick labels and lays it out again, about a quarter of
+    each redraw in the browser (benchmarks/RESULTS.md).  Only for charts whose tick labels are short
+    and known in advance; the presenter view widens these margins for its larger type.
+    """
+    fig.update_xaxes(automargin=False)
+    fig.update_yaxes(automargin=False)
+    fig.update_layout(margin_l=left, margin_b=bottom)
+    return fig

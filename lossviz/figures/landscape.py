@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures.common import COLORS, DASHES, FONT_SIZE, LINE_WIDTH, base_layout
+from lossviz.figures.common import COLORS, DASHES, FONT_SIZE, LINE_WIDTH, base_layout, fixed_margins
 
 # One sequential scale for every loss map: near-white (low) to slate (high); CVD-safe by
 # being monochrome, and neither vermillion nor blue, so both paths read on it.
@@ -182,7 +182,8 @@ def loss_map(land, name: str, *, log: bool = True, descent=None, start=None, lin
         "hovertemplate": "w=%{x:.3g}<br>b=%{y:.3g}<br>" + _colorbar_title(name, log) + "=%{z:.4g}<extra></extra>",
     }
     traces = [contour, *_overlay_2d(descent=descent, start=start, line=line, name=name)]
-    return _plane_figure(land, traces, title=f"{LABELS[name]} loss over (w, b)", height=height)
+    fig = _plane_figure(land, traces, title=f"{LABELS[name]} loss over (w, b)", height=height)
+    return fixed_margins(fig, left=55, bottom=50)  # redrawn on every move of the learning rate
 
 
 def loss_surface(land, name: str, *, log: bool = True, descent=None, height: int = 470):

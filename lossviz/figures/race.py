@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from lossviz.figures.boundary import decision_boundary
-from lossviz.figures.common import COLORS, DASHES, LINE_WIDTH, base_layout
+from lossviz.figures.common import COLORS, DASHES, LINE_WIDTH, base_layout, fixed_margins
 from lossviz.outcomes import MAX_POINTS, thin_index
 
 NAMES = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
@@ -82,7 +82,8 @@ def race_figure(
                 hovertemplate=f"{NAMES[opt]}: %{{y:.4g}}<extra></extra>",
             )
         )
-    return _loss_axes(fig, title, loss_name, height, plateau, ": two points at p = 0.5")
+    fig = _loss_axes(fig, title, loss_name, height, plateau, ": two points at p = 0.5")
+    return fixed_margins(fig, left=80, bottom=62)  # redrawn on every move of a learning rate
 
 
 def _loss_axes(fig, title, loss_name, height, plateau, note=""):
@@ -308,4 +309,4 @@ def compact_boundary(prob, x1, x2, X, y, *, title: str = "", height: int = 300) 
     fig = decision_boundary(prob, x1, x2, X, y, title=title, height=height)
     fig.update_traces(showscale=False, selector={"type": "heatmap"})
     fig.update_layout(showlegend=False, margin={"l": 45, "r": 10, "t": 45 if title else 10, "b": 45})
-    return fig
+    return fixed_margins(fig, left=50, bottom=48)  # redrawn on every move of a learning rate

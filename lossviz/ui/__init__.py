@@ -181,6 +181,13 @@ def chart(fig, key: str | None = None) -> None:
             margin_l=(margin.l if margin and margin.l is not None else 60) + 20,
         )
         fig.update_annotations(font_size=18)
+        # larger ticks and titles: let plotly fit the margins again (figures.common.fixed_margins
+        # turns that off for speed at the normal size)
+        fig.update_xaxes(automargin=True)
+        fig.update_yaxes(automargin=True)
+        legend_y = fig.layout.legend.y if fig.layout.legend else None
+        if legend_y is not None and legend_y < 0:  # a legend under the plot: clear the larger axis title
+            fig.update_layout(legend_y=legend_y - 0.08)
         for trace in fig.data:
             if trace.type == "scatter" and trace.line is not None and trace.line.width:
                 trace.line.width = trace.line.width * 1.7

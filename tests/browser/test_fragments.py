@@ -37,7 +37,8 @@ def frames_for_one_press(page, slider_key: str, key: str, done_js: str, arg) -> 
 
 
 METRIC_IS = (
-    "(v) => Array.from(document.querySelectorAll(\"[data-testid='stMetricValue']\")).some(e => e.innerText.trim() === v)"
+    "(v) => Array.from(document.querySelectorAll(\"[data-testid='stMetricValue']\"))"
+    ".some(e => e.innerText.trim() === v)"
 )
 
 
