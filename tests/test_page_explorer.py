@@ -269,3 +269,13 @@ def test_predict_then_reveal_hides_until_a_guess():
     # a new p asks again
     at.select_slider(key="explorer_p").set_value(0.2).run()
     assert next(m for m in at.metric if m.label == "BCE").value == "?"
+
+
+def test_charts_redrawn_by_p_use_fixed_margins_except_in_presenter_view():
+    """Plotly's automargin costs a second layout pass per redraw: off for the charts p redraws,
+    back on in presenter view, whose larger type needs the room."""
+    for query, auto in (({}, False), ({"present": "1"}, True)):
+        at = app_test(PAGE, query=query)
+        for spec in charts(at):
+            assert spec["layout"]["xaxis"]["automargin"] is auto and spec["layout"]["yaxis"]["automargin"] is auto
+            assert spec["layout"]["margin"]["l"] >= 72
