@@ -237,19 +237,24 @@ def clip_view() -> None:
 
     eps, dtype = state["eps"], state["dtype"]
     if pred.n:
-        cmp = bh.compare(pred.y, pred.p, eps=eps, dtype=dtype, from_logits=mode == "z")
+        # in a full run the page has just compared the table at these settings: use that
+        now = (
+            cmp
+            if (cmp.eps, cmp.dtype) == (eps, dtype)
+            else bh.compare(pred.y, pred.p, eps=eps, dtype=dtype, from_logits=mode == "z")
+        )
         with at_a_glance:
-            st.metric("Naive formula", format_number(cmp.naive.mean, 5), width="content")
-            st.metric("With np.clip", format_number(cmp.clipped.mean, 5), width="content")
+            st.metric("Naive formula", format_number(now.naive.mean, 5), width="content")
+            st.metric("With np.clip", format_number(now.clipped.mean, 5), width="content")
             st.metric(
                 "Logits form",
-                "no value" if cmp.logits_mean is None else format_number(cmp.logits_mean, 5),
+                "no value" if now.logits_mean is None else format_number(now.logits_mean, 5),
                 width="content",
             )
         with cards_box:
-            clip_cards(cmp, eps, dtype)
+            clip_cards(now, eps, dtype)
         with gradient_box:
-            clip_gradient(cmp, eps)
+            clip_gradient(now, eps)
     state.sync()
 
 

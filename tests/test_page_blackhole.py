@@ -253,3 +253,15 @@ def test_paste_two_columns():
     )
     assert table(at)["p"].tolist() == [0.2, 0.7]
     assert not at.exception
+
+
+def test_a_full_run_compares_the_table_once(monkeypatch):
+    """The clip fragment reuses the comparison the page made at the same epsilon and dtype."""
+    calls = []
+    real = bh.compare
+    monkeypatch.setattr(bh, "compare", lambda *a, **k: calls.append(k) or real(*a, **k))
+    at = app_test(PAGE)
+    assert [(k["eps"], k["dtype"]) for k in calls] == [(1e-15, "float64")]
+    assert metric(at, "bh_clipped") == format_number(real([1, 0, 1], [0.0, 1.0, 0.0], eps=1e-15).clipped.mean, 5)
+    at.select_slider(key="blackhole_eps").set_value(1e-14).run()
+    assert [(k["eps"], k["dtype"]) for k in calls[1:]] == [(1e-14, "float64")]
