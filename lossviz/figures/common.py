@@ -70,14 +70,20 @@ def layout_spec(*, title: str = "", x: str = "", y: str = "", height: int = 400,
     return spec
 
 
+def fixed_margin_spec(*, left: int, bottom: int) -> dict:
+    """:func:`fixed_margins` as layout entries, for builders that use :func:`layout_spec`."""
+    return {"margin": {"l": left, "b": bottom}, "xaxis": {"automargin": False}, "yaxis": {"automargin": False}}
+
+
 def fixed_margins(fig: go.Figure, *, left: int, bottom: int) -> go.Figure:
     """Margins set once instead of plotly's automargin, for a chart redrawn on every slider move.
 
     Automargin draws the chart, measures its tick labels and lays it out again, about a quarter of
     each redraw in the browser (benchmarks/RESULTS.md).  Only for charts whose tick labels are short
-    and known in advance; the presenter view widens these margins for its larger type.
+    and known in advance; the presenter view turns automargin back on for its larger type.
     """
-    fig.update_xaxes(automargin=False)
-    fig.update_yaxes(automargin=False)
-    fig.update_layout(margin_l=left, margin_b=bottom)
+    spec = fixed_margin_spec(left=left, bottom=bottom)
+    fig.update_xaxes(spec["xaxis"])
+    fig.update_yaxes(spec["yaxis"])
+    fig.update_layout(margin=spec["margin"])
     return fig

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures.common import COLORS, DASHES, LINE_WIDTH, fast_figure, layout_spec
+from lossviz.figures.common import COLORS, DASHES, LINE_WIDTH, fast_figure, fixed_margin_spec, layout_spec
 
 NAMES = {"bce": "BCE", "mse": "MSE", "hinge": "hinge"}
 SYMBOLS = {"bce": "circle", "mse": "square", "hinge": "diamond"}
@@ -28,15 +28,12 @@ MARKER_NAME = "at the slider's p"
 def _layout(title: str, x: str, y: str, height: int) -> dict:
     """The shared look as a fresh dict, with room for shapes and annotations.
 
-    Fixed margins instead of plotly's automargin: automargin draws the chart, measures the tick
-    labels and draws it again, a quarter of the cost of each redraw, and these charts are redrawn on
-    every move of p (benchmarks/RESULTS.md).  The ticks here are short ("0.5", "10⁻³", "−1"), so the
-    margins are set for them once.
+    Fixed margins (:func:`~lossviz.figures.common.fixed_margins`): these charts are redrawn on every
+    move of p, and their ticks are short ("0.5", "10⁻³", "−1").
     """
-    layout = layout_spec(title=title, x=x, y=y, height=height)
-    layout["margin"] = {**layout["margin"], "l": 72, "b": 62}
-    layout["xaxis"] = {**layout["xaxis"], "range": list(X_RANGE), "automargin": False}
-    layout["yaxis"] = {**layout["yaxis"], "automargin": False}
+    layout = layout_spec(title=title, x=x, y=y, height=height, **fixed_margin_spec(left=72, bottom=62))
+    layout["xaxis"] = {**layout["xaxis"], "range": list(X_RANGE)}
+    layout["yaxis"] = dict(layout["yaxis"])
     layout["shapes"] = []
     layout["annotations"] = []
     return layout
