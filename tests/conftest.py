@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,21 @@ def app_test(path: str, query: dict | None = None, timeout: float = 30) -> AppTe
     for k, v in (query or {}).items():
         at.query_params[k] = v
     return at.run()
+
+
+def chart_specs(at) -> list[dict]:
+    """The plotly JSON of every chart on the page, in page order, as the browser receives it.
+
+    Charts are drawn by lossviz.ui.plot's component (an ``UnknownElement`` to AppTest, its figure in
+    the component's JSON data), or by ``st.plotly_chart`` when that component is unavailable.
+    """
+    from lossviz.ui.plot import COMPONENT
+
+    specs = []
+    for el in at.get("bidi_component"):
+        if el.proto.component_name == COMPONENT:
+            specs.append(json.loads(json.loads(el.proto.json)["spec"]))
+    return specs + [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from lossviz.lessons import LESSONS
 from lossviz.params import parse
-from tests.conftest import app_test
+from tests.conftest import app_test, chart_specs
 
 EXAMPLES = int(os.environ.get("LOSSVIZ_FUZZ_EXAMPLES", "200"))
 GLOBAL = ["present", "hide"]
@@ -90,7 +90,7 @@ def _check(lesson, query):
     at = app_test(lesson.file, query)
     assert not at.exception, at.exception[0].message
     assert at.title and lesson.title.split(":")[0] in at.title[0].value
-    assert len(at.get("plotly_chart")) >= 1, "the main chart is missing"
+    assert len(chart_specs(at)) >= 1, "the main chart is missing"
     spec = at.session_state[f"_lv_spec_{lesson.id}"]
     raw = {k: v for k, v in query.items() if isinstance(k, str)}
     _, notices, _ = parse(spec, raw)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import base64
-import json
 import re
 
 import numpy as np
 
 from lossviz import blackhole as bh
 from lossviz.params import format_number
-from tests.conftest import ROOT, app_test
+from tests.conftest import ROOT, app_test, chart_specs
 from tests.test_predictions_io import BAD_FILES
 
 PAGE = "pages/2_Log0_Black_Hole.py"
@@ -33,7 +32,7 @@ def frameworks(at) -> dict[str, list[str]]:
 
 
 def chart(at, i: int = 0) -> dict:
-    return json.loads(at.get("plotly_chart")[i].proto.spec)
+    return chart_specs(at)[i]
 
 
 def trace_y(trace: dict) -> np.ndarray:
@@ -205,7 +204,7 @@ def test_uploads_good_repeated_and_bad():
     ]
     worst = at.get_by_key("bh_summary").dataframe[0].value
     assert worst["row"].tolist() == [3, 6] and worst["loss"].tolist()[0] == format_number(36.04365338911715, 5)
-    assert len(at.get("plotly_chart")) == 2  # gradient and histogram
+    assert len(chart_specs(at)) == 2  # gradient and histogram
 
     # reruns with the file still in the uploader never re-apply it: an edit made after the upload stays
     version = at.session_state["_bh_tables"]["version"]

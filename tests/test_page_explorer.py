@@ -7,7 +7,6 @@ Run as a script for the rerun benchmark (server time of a p-slider move):
 from __future__ import annotations
 
 import base64
-import json
 
 import numpy as np
 import pytest
@@ -15,7 +14,7 @@ import pytest
 import lossviz as lv
 from lossviz import explorer as ex
 from lossviz.params import format_number
-from tests.conftest import app_test
+from tests.conftest import app_test, chart_specs
 
 PAGE = "pages/1_Loss_Explorer.py"
 KEY = {name: f"explorer_{name}" for name in ("p", "y", "eps", "dtype", "hinge", "logy", "preset")}
@@ -55,7 +54,7 @@ def _array(value):
 
 
 def charts(at) -> list[dict]:
-    return [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    return chart_specs(at)
 
 
 def marker(spec) -> dict:
@@ -259,13 +258,13 @@ def test_predict_then_reveal_hides_until_a_guess():
     values = {m.label: m.value for m in at.metric}
     assert values["BCE"] == "?" and values["MSE"] == "?" and values["hinge"] == "?"
     assert any("appear once you have committed your guess" in i.value for i in at.info)
-    charts_hidden = len(at.get("plotly_chart"))
+    charts_hidden = len(chart_specs(at))
     at.number_input(key="_lv_gin_explorer").set_value(1.5)
     [b for b in at.button if b.label == "Commit my guess"][0].click().run()
     bce = next(m for m in at.metric if m.label == "BCE")
     assert bce.value == lv.params.format_number(lv.bce([1], [0.1])) == "2.303"
     assert "you guessed 1.5" in bce.delta
-    assert len(at.get("plotly_chart")) == charts_hidden + 1  # the selected label's panel is back
+    assert len(chart_specs(at)) == charts_hidden + 1  # the selected label's panel is back
     # a new p asks again
     at.select_slider(key="explorer_p").set_value(0.2).run()
     assert next(m for m in at.metric if m.label == "BCE").value == "?"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import base64
-import json
 
 import numpy as np
 
 from lossviz import landscape as ls
 from lossviz.params import format_number
-from tests.conftest import app_test
+from tests.conftest import app_test, chart_specs
 
 PAGE = "pages/3_Why_MSE_Fails.py"
 DEFAULTS = {p.name: p.default for p in ls.PARAMS}
@@ -23,8 +22,7 @@ def key(name: str) -> str:
 def specs(at) -> dict:
     """Every plotly chart's JSON spec, by its title."""
     out = {}
-    for chart in at.get("plotly_chart"):
-        spec = json.loads(chart.proto.spec)
+    for spec in chart_specs(at):
         out[spec["layout"]["title"]["text"]] = spec
     return out
 

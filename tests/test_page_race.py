@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import base64
-import json
 
 import numpy as np
 import pytest
 
 from lossviz import race as rc
 from lossviz.params import format_number
-from tests.conftest import app_test
+from tests.conftest import app_test, chart_specs
 
 PAGE = "pages/5_Optimizer_Race.py"
 SMALL = {"n": "20", "epochs": "200"}
@@ -32,7 +31,7 @@ def test_default_race_readouts_equal_the_core():
     expect = rc.race(0, {"sgd": 0.01, "adam": 0.01, "rmsprop": 0.01}, 1000, "bce")
     assert [m.label for m in at.metric] == ["SGD final loss", "Adam final loss", "RMSprop final loss"]
     assert [m.value for m in at.metric] == [format_number(r.final_loss) for r in expect.runs.values()]
-    specs = [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+    specs = chart_specs(at)
     curves = specs[0]["data"]
     assert [t["name"] for t in curves] == ["SGD (lr 0.01)", "Adam (lr 0.01)", "RMSprop (lr 0.01)"]
     y = _array(curves[1]["y"])
@@ -78,7 +77,7 @@ def test_drill_down_shows_the_chosen_run():
     b = rc.seed_batch("adam", 0.01, "bce", 200, 0, 20)
     text = rc.run_text(str(b.outcomes[15]), float(b.final_loss[15]), int(b.plateau_m[15]), "bce", -1)
     assert any(c.value.startswith(text) for c in at.caption)
-    titles = [json.loads(el.proto.spec)["layout"]["title"]["text"] for el in at.get("plotly_chart")]
+    titles = [spec["layout"]["title"]["text"] for spec in chart_specs(at)]
     assert "Adam, seed 15" in titles
     # a run number beyond N is pulled back to the last run
     at.select_slider(key="race_n").set_value(10).run()
@@ -102,7 +101,7 @@ def test_learning_rate_sweep_tab():
     at = app_test(PAGE, query={"tab": "Learning rate", "epochs": "100", "sweep_n": "5", "adam": "0", "rmsprop": "0"})
     _ok(at)
     sw = rc.lr_sweep("sgd", "bce", 100, 0, 5)
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = chart_specs(at)[0]
     np.testing.assert_allclose(_array(spec["data"][2]["y"]), sw.p50, rtol=1e-6)
     assert any(f"best at lr {format_number(sw.best_lr)}" in md.value for md in at.markdown)
 

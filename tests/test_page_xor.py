@@ -10,7 +10,7 @@ import pytest
 import lossviz as lv
 from lossviz.playback import epochs_per_tick
 from lossviz.weights_io import weights_to_json
-from tests.conftest import app_test
+from tests.conftest import app_test, chart_specs
 
 PAGE = "pages/4_XOR_Training.py"
 
@@ -32,7 +32,7 @@ def test_defaults_are_the_lesson_and_epoch_zero(lesson_run):
     assert m["Epoch"] == "0 / 5,000"
     assert m["BCE loss"] == lv.params.format_number(lesson_run.loss[0])
     assert at.button(key="xor_play").label == "▶ Play"
-    assert len(at.get("plotly_chart")) == 3
+    assert len(chart_specs(at)) == 3
 
 
 def test_play_pause_step_reset(lesson_run):

@@ -15,6 +15,7 @@ import streamlit as st
 from lossviz.lessons import BY_ID, LESSONS, next_lesson
 from lossviz.params import Param, md_escape, parse, serialize
 from lossviz.share import hidden_names, qr_png, share_url
+from lossviz.ui import plot
 
 ROOT = Path(__file__).resolve().parents[2]
 GLOBAL_PARAMS = ("present", "hide")  # kept in the URL across reruns on every page
@@ -191,7 +192,7 @@ def chart(fig, key: str | None = None) -> None:
         for trace in fig.data:
             if trace.type == "scatter" and trace.line is not None and trace.line.width:
                 trace.line.width = trace.line.width * 1.7
-    st.plotly_chart(fig, width="stretch", key=key, config={"displaylogo": False, "responsive": True})
+    plot.plotly_chart(fig, key=key, config={"displaylogo": False, "responsive": True})
 
 
 def footer(lesson_id: str) -> None:

@@ -143,7 +143,10 @@ def wait_for_app(pg, timeout: float = 30_000) -> None:
     pg.wait_for_function(
         "() => { const a = document.querySelector(\"[data-testid='stApp']\");"
         " return a && a.getAttribute('data-test-script-state') === 'notRunning'"
-        " && !document.querySelector(\"[data-testid='stSkeleton']\"); }",
+        " && !document.querySelector(\"[data-testid='stSkeleton']\")"
+        # lossviz.ui.plot's charts are drawn after the run, once the component and plotly.js have loaded
+        " && [...document.querySelectorAll('.stBidiComponent')]"
+        ".every(c => c.querySelector('.lossviz-plot .main-svg')); }",
         timeout=timeout,
     )
     pg.wait_for_timeout(150)

@@ -50,3 +50,42 @@ def test_deep_link_then_keyboard_moves_p(server_url, page):
     assert "p=0.02" in page.locator("[data-testid='stCode']").first.inner_text()
     assert_no_exception(page)
     assert page.js_errors == []
+
+
+THEME_JS = """() => {
+    const box = document.querySelector('.st-key-explorer_loss_y1');
+    return {
+        tick: getComputedStyle(box.querySelector('.xtick text')).fill,
+        paper: getComputedStyle(box.querySelector('.main-svg')).backgroundColor,
+    };
+}"""
+
+
+@pytest.mark.parametrize(
+    ("scheme", "text", "background"),
+    # Streamlit's chart greys for tick labels, on .streamlit/config.toml's theme.light / theme.dark background
+    [("light", "rgb(128, 132, 149)", "rgb(255, 255, 255)"), ("dark", "rgb(230, 234, 241)", "rgb(14, 17, 23)")],
+)
+def test_a_move_updates_the_same_chart_in_the_apps_theme(server_url, browser, scheme, text, background):
+    """lossviz.ui.plot: the chart on screen is updated (Plotly.react), not replaced, and follows the theme."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    page = ctx.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{server_url}/Loss_Explorer?p=0.01&y=1")
+        wait_for_app(page)
+        page.wait_for_function(MARKER_AT, arg=0.01)
+        assert page.evaluate(THEME_JS) == {"tick": text, "paper": background}
+        page.evaluate("() => { document.querySelector('.st-key-explorer_loss_y1 .js-plotly-plot').__lvSeen = 1; }")
+        page.locator(".st-key-explorer_p input[type='range']").focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function(MARKER_AT, arg=0.02)
+        wait_for_app(page)
+        kept = "() => document.querySelector('.st-key-explorer_loss_y1 .js-plotly-plot').__lvSeen === 1"
+        assert page.evaluate(kept), "the chart was replaced by a new one instead of updated in place"
+        assert page.evaluate(THEME_JS) == {"tick": text, "paper": background}
+        assert_no_exception(page)
+        assert errors == []
+    finally:
+        ctx.close()

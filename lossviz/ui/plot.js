@@ -1,0 +1,110 @@
+// lossviz: a plotly chart updated in place.  Each new figure goes to Plotly.react on the graph
+// already on screen, which redraws what changed (st.plotly_chart draws a new chart instead).
+// plotly.js is the copy Streamlit serves for its own plotly charts: loading that chunk sets
+// window.Plotly.  The look follows the app's theme through Streamlit's --st-* variables.
+
+function plotlyLoaded(chunk) {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!window.__lossvizPlotly) {
+    // the chunk sits next to Streamlit's main script, wherever the app is served from
+    const main = document.querySelector("script[src*='/static/js/index']");
+    const url = new URL(chunk, main ? main.src : new URL("static/js/", document.baseURI));
+    window.__lossvizPlotly = import(url.href).then(() => {
+      if (!window.Plotly) throw new Error("Streamlit's plotly chunk did not define window.Plotly");
+      return window.Plotly;
+    });
+  }
+  return window.__lossvizPlotly;
+}
+
+const AXIS = /^[xyz]axis\d*$/;
+// Streamlit's grey palette, as its own plotly theme uses it (light, dark)
+const GREYS = {
+  light: { faded: "#808495", grid: "#e6eaf1", legend: "#262730" },
+  dark: { faded: "#e6eaf1", grid: "#31333f", legend: "#fafafa" },
+};
+
+function isObject(x) {
+  return x !== null && typeof x === "object" && !Array.isArray(x);
+}
+
+function merge(base, over) {
+  // the figure's own settings win; nested settings are merged, arrays replaced
+  const out = { ...base };
+  for (const [k, v] of Object.entries(over || {})) out[k] = isObject(v) && isObject(base[k]) ? merge(base[k], v) : v;
+  return out;
+}
+
+function isDark(color) {
+  const m = color.match(/\d+(\.\d+)?/g);
+  if (color.startsWith("#")) {
+    const h = color.length === 4 ? color.slice(1).replace(/./g, "$&$&") : color.slice(1, 7);
+    return [0, 2, 4].reduce((s, i) => s + parseInt(h.slice(i, i + 2), 16), 0) < 384;
+  }
+  return m ? m.slice(0, 3).reduce((s, x) => s + Number(x), 0) < 384 : false;
+}
+
+function themed(layout, host) {
+  // the look of Streamlit's own plotly theme (the one st.plotly_chart applies), from the app's theme
+  const css = getComputedStyle(host);
+  const v = (name, fallback) => (css.getPropertyValue(name) || "").trim() || fallback;
+  const text = v("--st-text-color", "#31333F");
+  const bg = v("--st-background-color", "#ffffff");
+  const font = v("--st-font", "sans-serif");
+  const grey = GREYS[isDark(bg) ? "dark" : "light"];
+  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+  const small = { color: grey.faded, size: 0.75 * rem };
+  const axis = (extra) => ({
+    gridcolor: grey.grid, zerolinecolor: grey.grid, linecolor: grey.grid, tickcolor: grey.grid,
+    tickfont: small, title: { font: { color: grey.faded, size: 0.875 * rem } }, ...extra,
+  });
+  const theme = {
+    paper_bgcolor: bg,
+    plot_bgcolor: bg,
+    font: { family: font, color: text },
+    title: { font: { color: v("--st-heading-color", text) } },
+    legend: { font: { color: grey.legend, size: 0.75 * rem }, bordercolor: "rgba(0,0,0,0)", borderwidth: 0 },
+    hoverlabel: { bgcolor: bg, bordercolor: grey.grid, font: { family: font, color: text, size: 0.75 * rem } },
+    margin: { pad: 0.5 * rem },
+    xaxis: axis({ showgrid: false, zeroline: false, title: { standoff: 1.25 * rem, font: { color: grey.faded, size: 0.875 * rem } } }),
+    yaxis: axis({ title: { standoff: 1.5 * rem, font: { color: grey.faded, size: 0.875 * rem } } }),
+  };
+  const colorway = v("--st-chart-categorical-colors", "").split(",").map((c) => c.trim()).filter(Boolean);
+  if (colorway.length) theme.colorway = colorway;
+  for (const name of Object.keys(layout)) {
+    if (AXIS.test(name) && !theme[name]) theme[name] = name.startsWith("x") ? theme.xaxis : theme.yaxis;
+    if (/^scene\d*$/.test(name)) {
+      theme[name] = {};
+      for (const a of ["xaxis", "yaxis", "zaxis"]) theme[name][a] = axis({ backgroundcolor: bg });
+    }
+  }
+  return merge(theme, layout);
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  let div = parentElement.querySelector(".lossviz-plot");
+  if (!div) {
+    div = document.createElement("div");
+    div.className = "lossviz-plot";
+    div.style.width = "100%";
+    parentElement.appendChild(div);
+  }
+  const fig = JSON.parse(data.spec);
+  const layout = themed(fig.layout || {}, parentElement);
+  div.style.height = (layout.height || 450) + "px";
+  const draw = (Plotly) => {
+    Plotly.react(div, fig.data || [], layout, data.config || {});
+    if (!div.__lossvizResize) {
+      // the column can change width without the window doing so (sidebar, phone rotation)
+      div.__lossvizResize = new ResizeObserver(() => { if (div._fullLayout) Plotly.Plots.resize(div); });
+      div.__lossvizResize.observe(div);
+    }
+  };
+  if (window.Plotly) draw(window.Plotly); // in the same task as Streamlit's update: no frame in between
+  else plotlyLoaded(data.chunk).then(draw, (err) => { div.textContent = "This chart could not be drawn: " + err; });
+  return () => {
+    if (div.__lossvizResize) div.__lossvizResize.disconnect();
+    if (window.Plotly) window.Plotly.purge(div);
+  };
+}
