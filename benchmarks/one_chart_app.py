@@ -4,9 +4,9 @@
 
 Same slider, same readout as benchmarks/trivial_app.py; the chart is the Explorer's y = 1 panel (three
 500-point curves, the p line, the hinge margin and the markers), built by lossviz and drawn by
-lossviz.ui.chart exactly as on the lesson page.  Streamlit 1.67 remounts a plotly chart whenever its
-figure changes, so this page's latency is what one lesson chart costs per move; bench_browser.py reports
-its ratio to the trivial page as the floor no lesson page with a moving chart can go below.
+lossviz.ui.chart exactly as on the lesson page (updated in place by lossviz.ui.plot).  This page's latency
+is what one lesson chart costs per move; bench_browser.py reports its ratio to the trivial page, whose
+chart is a plain st.plotly_chart.
 """
 
 import sys
