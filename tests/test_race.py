@@ -227,6 +227,9 @@ def test_race_figure_one_thinned_trace_per_optimizer():
         np.testing.assert_allclose(_y(t), c[x], rtol=1e-6)
     assert fig.layout.yaxis.type == "log"
     assert fig.layout.shapes[0].y0 == pytest.approx(math.log(2) / 2)
+    # an annotation's y on a log axis is log10 of the value (a shape's is the value): the label sits on its line
+    assert fig.layout.annotations[0].y == pytest.approx(math.log10(math.log(2) / 2))
+    assert fig.layout.annotations[0].yanchor == "bottom"
 
 
 def test_band_figure_fills_between_percentiles(adam40):
@@ -261,6 +264,7 @@ def test_histogram_reached_and_sweep_figures(adam40):
     np.testing.assert_allclose(_y(fig.data[2]), sw.p50, rtol=1e-6)
     np.testing.assert_allclose(_y(fig.data[3]), sw.fractions["solved"] * 100)
     assert fig.layout.xaxis.type == "log" and fig.layout.shapes[0].y0 == pytest.approx(math.log(2))
+    assert fig.layout.yaxis.type == "log" and fig.layout.annotations[0].y == pytest.approx(math.log10(math.log(2)))
 
 
 def test_compact_boundary_drops_scale_and_legend(adam40):

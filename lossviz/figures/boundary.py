@@ -50,7 +50,12 @@ def _points(X: np.ndarray, y: np.ndarray, size: int) -> list[dict]:
     return traces
 
 
-def decision_boundary(
+def decision_boundary(*args, **kwargs) -> go.Figure:
+    """The figure of :func:`decision_boundary_spec` (same arguments)."""
+    return fast_figure(decision_boundary_spec(*args, **kwargs))
+
+
+def decision_boundary_spec(
     prob: np.ndarray,
     x1: np.ndarray,
     x2: np.ndarray,
@@ -61,7 +66,7 @@ def decision_boundary(
     height: int = 460,
     discretize: bool = False,
     contour: bool = True,
-) -> go.Figure:
+) -> dict:
     """Heatmap of P(y = 1) over the grid (rows along x2), the 0.5 contour, and the training points.
 
     ``prob`` is sent as uint8 (0-255) for a small payload; the colour bar is
@@ -113,7 +118,7 @@ def decision_boundary(
         xaxis={"range": [float(gx[0]), float(gx[-1])], "constrain": "domain"},
         yaxis={"range": [float(gy[0]), float(gy[-1])], "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
     )
-    return fast_figure({"data": data, "layout": layout})
+    return {"data": data, "layout": layout}
 
 
 def hidden_unit_maps(units: np.ndarray, x1: np.ndarray, x2: np.ndarray, activation: str) -> go.Figure:

@@ -14,8 +14,16 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from lossviz.figures.boundary import decision_boundary
-from lossviz.figures.common import COLORS, DASHES, LINE_WIDTH, base_layout, fixed_margins
+from lossviz.figures.boundary import decision_boundary_spec
+from lossviz.figures.common import (
+    COLORS,
+    DASHES,
+    LINE_WIDTH,
+    base_layout,
+    fast_figure,
+    fixed_margin_spec,
+    layout_spec,
+)
 from lossviz.outcomes import MAX_POINTS, thin_index
 
 NAMES = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
@@ -46,16 +54,67 @@ def _log_y(fig: go.Figure, **kwargs) -> None:
     fig.update_yaxes(type="log", dtick=1, **kwargs)
 
 
-def _hline(fig: go.Figure, y: float, text: str, *, row=None, col=None) -> None:
-    kwargs = {} if row is None else {"row": row, "col": col}
-    fig.add_hline(
-        y=y,
-        line={"color": COLORS["grey"], "width": 1.5, "dash": "dot"},
-        annotation_text=text,
-        annotation_position="top left",
-        annotation_font={"color": COLORS["grey"], "size": 13},
-        **kwargs,
+def _hline(fig: go.Figure, y: float, text: str) -> None:
+    """:func:`_hline_spec` on a figure's first (log) y-axis."""
+    shape, label = _hline_spec(y, text, log=True)
+    fig.add_shape(shape)
+    fig.add_annotation(label)
+
+
+def _hline_spec(y: float, text: str, *, log: bool, xref: str = "x domain", yref: str = "y") -> tuple[dict, dict]:
+    """A dotted grey line across the plot at ``y`` and its label (the dict form of :func:`_hline`).
+
+    An annotation's y on a log axis is in log10 units (a shape's is not), so the label is placed at
+    log10(y) there.
+    """
+    shape = {
+        "type": "line",
+        "line": {"color": COLORS["grey"], "width": 1.5, "dash": "dot"},
+        "xref": xref,
+        "x0": 0,
+        "x1": 1,
+        "yref": yref,
+        "y0": y,
+        "y1": y,
+    }
+    label = {
+        "text": text,
+        "font": {"color": COLORS["grey"], "size": 13},
+        "showarrow": False,
+        "xref": xref,
+        "x": 0,
+        "xanchor": "left",
+        "yref": yref,
+        "y": float(np.log10(y)) if log else y,
+        "yanchor": "bottom",
+    }
+    return shape, label
+
+
+def _loss_layout(title: str, loss_name: str, height: int, plateau: float | None, note: str = "") -> dict:
+    """The layout of a loss-per-epoch chart: log y-axis at powers of ten, legend below, the plateau line."""
+    layout = layout_spec(
+        title=title,
+        x="epoch",
+        y=f"mean {LOSS_NAMES[loss_name]} (log scale)",
+        height=height,
+        legend=LEGEND_BELOW,
+        yaxis={"type": "log", "dtick": 1},
     )
+    if plateau is not None:
+        shape, label = _hline_spec(plateau, f"plateau {plateau:.4g}{note}", log=True)
+        layout["shapes"], layout["annotations"] = [shape], [label]
+    return layout
+
+
+def _loss_axes(fig, title, loss_name, height, plateau, note=""):
+    """Shared finish of the loss-per-epoch charts: log axis, legend below, the plateau line."""
+    base_layout(fig, title=title, x="epoch", y=f"mean {LOSS_NAMES[loss_name]} (log scale)", height=height)
+    fig.update_layout(legend=LEGEND_BELOW)
+    _log_y(fig)
+    if plateau is not None:
+        _hline(fig, plateau, f"plateau {plateau:.4g}{note}")
+    return fig
 
 
 def race_figure(
@@ -68,32 +127,31 @@ def race_figure(
     height: int = 420,
 ) -> go.Figure:
     """One loss curve per optimizer (``curves[opt]`` has epochs + 1 values), log y-axis,
-    with the plateau level as a dotted line.  Exactly one trace per optimizer."""
-    fig = go.Figure()
+    with the plateau level as a dotted line.  Exactly one trace per optimizer.
+
+    Built as a dict spec (:func:`fast_figure`): it is redrawn on every move of a learning rate, and
+    plotly's validated ``update_layout`` cost more than the training behind it.
+    """
+    data = []
     for opt, curve in curves.items():
         idx = thin_index(len(curve), MAX_POINTS)
-        fig.add_trace(
-            go.Scatter(
-                x=idx.astype(np.int32),
-                y=_f32(np.asarray(curve)[idx]),
-                mode="lines",
-                name=f"{NAMES[opt]} (lr {lrs[opt]:g})",
-                line={"color": COLORS[opt], "width": LINE_WIDTH, "dash": OPT_DASHES[opt]},
-                hovertemplate=f"{NAMES[opt]}: %{{y:.4g}}<extra></extra>",
-            )
+        data.append(
+            {
+                "type": "scatter",
+                "x": idx.astype(np.int32),
+                "y": _f32(np.asarray(curve)[idx]),
+                "mode": "lines",
+                "name": f"{NAMES[opt]} (lr {lrs[opt]:g})",
+                "line": {"color": COLORS[opt], "width": LINE_WIDTH, "dash": OPT_DASHES[opt]},
+                "hovertemplate": f"{NAMES[opt]}: %{{y:.4g}}<extra></extra>",
+            }
         )
-    fig = _loss_axes(fig, title, loss_name, height, plateau, ": two points at p = 0.5")
-    return fixed_margins(fig, left=80, bottom=62)  # redrawn on every move of a learning rate
-
-
-def _loss_axes(fig, title, loss_name, height, plateau, note=""):
-    """Shared finish of the loss-per-epoch charts: log axis, legend below, the plateau line."""
-    base_layout(fig, title=title, x="epoch", y=f"mean {LOSS_NAMES[loss_name]} (log scale)", height=height)
-    fig.update_layout(legend=LEGEND_BELOW)
-    _log_y(fig)
-    if plateau is not None:
-        _hline(fig, plateau, f"plateau {plateau:.4g}{note}")
-    return fig
+    layout = _loss_layout(title, loss_name, height, plateau, ": two points at p = 0.5")
+    margins = fixed_margin_spec(left=80, bottom=62)
+    layout["margin"].update(margins["margin"])
+    layout["xaxis"].update(margins["xaxis"])
+    layout["yaxis"].update(margins["yaxis"])
+    return fast_figure({"data": data, "layout": layout})
 
 
 def band_figure(
@@ -299,14 +357,24 @@ def sweep_figure(
         type="log", dtick=2, exponentformat="power", title_text=f"final {LOSS_NAMES[loss_name]}", row=1, col=1
     )
     fig.update_yaxes(range=[0, 105], ticksuffix="%", title_text="solved", row=2, col=1)
-    _hline(fig, guess, f"guessing p = 0.5: {guess:.3g}", row=1, col=1)
+    _hline(fig, guess, f"guessing p = 0.5: {guess:.3g}")  # the top panel: axes x, y
     return fig
 
 
 def compact_boundary(prob, x1, x2, X, y, *, title: str = "", height: int = 300) -> go.Figure:
     """:func:`~lossviz.figures.boundary.decision_boundary` for a narrow column: no colour bar
-    or legend (the page says once what the colours and symbols mean), tighter margins."""
-    fig = decision_boundary(prob, x1, x2, X, y, title=title, height=height)
-    fig.update_traces(showscale=False, selector={"type": "heatmap"})
-    fig.update_layout(showlegend=False, margin={"l": 45, "r": 10, "t": 45 if title else 10, "b": 45})
-    return fixed_margins(fig, left=50, bottom=48)  # redrawn on every move of a learning rate
+    or legend (the page says once what the colours and symbols mean), tighter margins.
+
+    Redrawn on every move of a learning rate, so changed as a dict spec, without plotly's validation.
+    """
+    spec = decision_boundary_spec(prob, x1, x2, X, y, title=title, height=height)
+    for trace in spec["data"]:
+        if trace["type"] == "heatmap":
+            trace["showscale"] = False
+    layout = spec["layout"]
+    layout["showlegend"] = False
+    margins = fixed_margin_spec(left=50, bottom=48)
+    layout["margin"] = {"l": 45, "r": 10, "t": 45 if title else 10, "b": 45, **margins["margin"]}
+    layout["xaxis"].update(margins["xaxis"])
+    layout["yaxis"].update(margins["yaxis"])
+    return fast_figure(spec)

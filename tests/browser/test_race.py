@@ -21,6 +21,16 @@ def test_default_race_three_curves_then_sgd_learning_rate(server_url, page):
     chart.wait_for()
     assert chart.locator(".scatterlayer .trace").count() == 3
     assert _legend(page) == ["SGD (lr 0.01)", "Adam (lr 0.01)", "RMSprop (lr 0.01)"]
+    # the plateau's label sits on its dotted line (on a log axis an annotation's y is log10 of the value)
+    gap = page.evaluate(
+        """() => {
+            const box = document.querySelector('.st-key-race_curves');
+            const label = box.querySelector('.annotation').getBoundingClientRect();
+            const line = box.querySelector('.shapelayer path').getBoundingClientRect();
+            return label.bottom - line.top;
+        }"""
+    )
+    assert abs(gap) < 4, f"the plateau label is {gap:.0f} px off its line"
     sgd_loss = page.locator("[data-testid='stMetricValue']").first
     assert sgd_loss.inner_text() == "0.6655"  # the lesson's SGD at lr 0.01 barely moves from seed 0
 
