@@ -75,7 +75,7 @@ def gradient_figure(curves: GradientCurves, *, height: int = 420) -> go.Figure:
             yshift=22,
             text="<b>clip bites:</b><br>gradient = 0",
             showarrow=False,
-            font={"size": 15, "color": "#000000"},
+            font={"size": 15},  # the theme's text colour, legible on light and dark
         )
         fig.add_vline(x=curves.edge, line={"color": COLORS["grey"], "width": 1.5, "dash": "dot"})
     base_layout(
