@@ -104,8 +104,11 @@ def show_message() -> None:
 
 
 def per_sample(rows: dict, n: int) -> None:
-    """A compact per-sample table of strings (``inf`` and ``nan`` spelled out)."""
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    """A compact per-sample table of strings (``inf`` and ``nan`` spelled out).
+
+    A static table: it is redrawn on every move of epsilon, and an interactive grid updates late.
+    """
+    st.table(pd.DataFrame(rows), hide_index=True)
     if n > SHOW_ROWS:
         st.caption(f"First {SHOW_ROWS} of {n:,} rows; the mean uses all of them.")
 
@@ -354,7 +357,7 @@ def clip_cards(cmp, eps: float, dtype: str) -> None:
             f"representable: ε ≥ {format_number(trap.lower_min)}, {dtype}'s smallest positive number, else it "
             f"becomes 0. scikit-learn simply uses ε = ε_mach (ceiling −log ε_mach), which works in every dtype."
         )
-        st.dataframe(
+        st.table(
             pd.DataFrame(
                 {
                     "dtype": [t.dtype for t in traps],

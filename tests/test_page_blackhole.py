@@ -28,7 +28,7 @@ def metric(at, box: str, i: int = 0) -> str:
 
 def frameworks(at) -> dict[str, list[str]]:
     """The frameworks table: name -> [rule, dtype, loss, max, source]."""
-    return {row[0]: list(row[1:]) for row in at.table[0].value.itertuples(index=False)}
+    return {row[0]: list(row[1:]) for row in at.get_by_key("bh_frameworks").table[0].value.itertuples(index=False)}
 
 
 def chart(at, i: int = 0) -> dict:
@@ -59,13 +59,13 @@ def test_arrogant_case_three_forms_frameworks_and_controls():
     # 1. naive: inf, and numpy's own warning text, as data
     assert metric(at, "bh_naive") == "inf"
     assert [c.value for c in at.get_by_key("bh_naive").code] == ["RuntimeWarning: divide by zero encountered in log"]
-    assert at.get_by_key("bh_naive").dataframe[0].value["loss"].tolist() == ["inf"] * 3
+    assert at.get_by_key("bh_naive").table[0].value["loss"].tolist() == ["inf"] * 3
     # 2. the clip at the lesson's 1e-15 in float64
     assert metric(at, "bh_clipped") == format_number(34.53904292738741, 5) == "34.539"
     assert "[1e-15, 1 − 9.992e-16]" in plain(at.get_by_key("bh_clipped").markdown[1].value)
     # 3. no finite logit for p = 0 or 1: said per row, no number invented
     assert metric(at, "bh_logits") == "no value"
-    assert at.get_by_key("bh_logits").dataframe[0].value["loss"].tolist() == ["—"] * 3
+    assert at.get_by_key("bh_logits").table[0].value["loss"].tolist() == ["—"] * 3
     assert any("p = 0 or 1 has no finite logit" in m.value for m in at.get_by_key("bh_logits").markdown)
 
     # what real frameworks do: the page shows the core's numbers, which are the issue's numbers
@@ -100,7 +100,7 @@ def test_arrogant_case_three_forms_frameworks_and_controls():
     at.select_slider(key="blackhole_eps").set_value(1e-15).run()
     at.segmented_control(key="blackhole_dtype").set_value("float32").run()
     assert metric(at, "bh_naive") == "inf" and metric(at, "bh_clipped") == "inf"
-    assert at.get_by_key("bh_clipped").dataframe[0].value["clipped p"].tolist() == ["1e-15", "1", "1e-15"]
+    assert at.get_by_key("bh_clipped").table[0].value["clipped p"].tolist() == ["1e-15", "1", "1e-15"]
     assert [c.value for c in at.get_by_key("bh_clipped").code] == ["RuntimeWarning: divide by zero encountered in log"]
     assert metric(at, "bh_trap", 1) == "yes"
     trap = bh.dtype_trap(1e-15, "float32")
@@ -148,7 +148,7 @@ def test_presets_logits_mode_and_edits():
     at.toggle(key="blackhole_logits").set_value(True).run()
     assert table(at)["z"].tolist() == [-40.0, 40.0, -40.0]
     assert metric(at, "bh_logits") == "40"
-    assert at.get_by_key("bh_naive").dataframe[0].value["loss"].tolist() == ["40", "inf", "40"]
+    assert at.get_by_key("bh_naive").table[0].value["loss"].tolist() == ["40", "inf", "40"]
     assert metric(at, "bh_clipped") == format_number(
         bh.compare([1, 0, 1], [-40, 40, -40], from_logits=True).clipped.mean, 5
     )
@@ -161,11 +161,11 @@ def test_presets_logits_mode_and_edits():
     at.session_state[key] = {"edited_rows": {"0": {"p": 0.25}}, "added_rows": [{"y": 1}], "deleted_rows": []}
     at.run()
     assert plain(at.info[-1].value) == "Row 4 left out until every cell is filled in."
-    assert at.get_by_key("bh_naive").dataframe[0].value["p"].tolist() == ["0.25", "1", "0"]
+    assert at.get_by_key("bh_naive").table[0].value["p"].tolist() == ["0.25", "1", "0"]
     at.toggle(key="blackhole_logits").set_value(True).run()
     at.toggle(key="blackhole_logits").set_value(False).run()
     assert table(at)["p"].tolist()[:3] == [0.25, 1.0, 0.0] and table(at).index.tolist() == [0, 1, 2, 3]
-    assert at.get_by_key("bh_naive").dataframe[0].value["p"].tolist() == ["0.25", "1", "0"]
+    assert at.get_by_key("bh_naive").table[0].value["p"].tolist() == ["0.25", "1", "0"]
     assert plain(at.info[-1].value) == "Row 4 left out until every cell is filled in."
     assert not at.exception
 
@@ -216,7 +216,7 @@ def test_uploads_good_repeated_and_bad():
     at.run()
     at.run()
     assert at.session_state["_bh_tables"]["version"] == version
-    assert at.get_by_key("bh_naive").dataframe[0].value["p"].tolist()[:2] == ["0.93", "0.5"]
+    assert at.get_by_key("bh_naive").table[0].value["p"].tolist()[:2] == ["0.93", "0.5"]
 
     # the same content again (a new upload of the same file) is not re-applied
     upload(at, "good-again.csv", good)

@@ -87,8 +87,11 @@ def gradient_figure(curves: GradientCurves, *, height: int = 420) -> go.Figure:
     )
     fig.update_yaxes(range=[-1.12, 1.12], zeroline=True, zerolinewidth=1.5, zerolinecolor=COLORS["grey"])
     fig.update_xaxes(range=[lo, hi])
-    fig.update_layout(hovermode="x")
-    return fixed_margins(fig, left=72, bottom=62)  # redrawn on every move of epsilon
+    # legend under the plot: its two long names wrap into the title on a phone when it sits on top
+    fig.update_layout(
+        hovermode="x", legend={"orientation": "h", "yanchor": "top", "y": -0.3, "xanchor": "left", "x": 0}
+    )
+    return fixed_margins(fig, left=72, bottom=110)  # redrawn on every move of epsilon
 
 
 def loss_histogram(summary: Summary, *, height: int = 340) -> go.Figure:
