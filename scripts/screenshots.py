@@ -2,6 +2,7 @@
 
     python scripts/screenshots.py                      # every page, into artifacts/screenshots/
     python scripts/screenshots.py Loss_Explorer "XOR_Training?seed=2" --out /tmp/shots
+    python scripts/screenshots.py --scheme dark --out /tmp/shots   # the dark theme
 
 Starts its own `streamlit run app.py` on a free loopback port, waits for each page to finish
 running, and writes <name>-1280.png and <name>-390.png (full page).  Also reports a horizontal
@@ -27,6 +28,7 @@ def main() -> int:
     ap.add_argument("--out", default="artifacts/screenshots")
     ap.add_argument("--widths", default="1280,390")
     ap.add_argument("--wait", type=float, default=0.5, help="extra seconds after the run ends")
+    ap.add_argument("--scheme", default="light", choices=("light", "dark"), help="the viewer's colour scheme")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -39,13 +41,16 @@ def main() -> int:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS)
             for width in (int(w) for w in args.widths.split(",")):
-                ctx = browser.new_context(viewport={"width": width, "height": 720 if width > 800 else 844})
+                ctx = browser.new_context(
+                    viewport={"width": width, "height": 720 if width > 800 else 844}, color_scheme=args.scheme
+                )
                 pg = ctx.new_page()
                 for path in pages:
                     pg.goto(f"{url}/{path}")
                     wait_for_app(pg)
                     pg.wait_for_timeout(int(args.wait * 1000))
                     name = re.sub(r"[^A-Za-z0-9_]+", "_", path).strip("_") or "home"
+                    name += "-dark" if args.scheme == "dark" else ""
                     if width > 800:  # what a projector shows before anyone scrolls
                         pg.screenshot(path=str(out / f"{name}-{width}-fold.png"))
                     scroll = pg.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
