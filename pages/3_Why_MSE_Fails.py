@@ -65,7 +65,7 @@ with c_edit.popover("Points", icon=":material/edit:", width="stretch", help="Edi
 c_w0.number_input(LABEL["w0"], -ls.MAX_PARAM, ls.MAX_PARAM, step=0.5, format="%g", key=state.key("w0"))
 c_b0.number_input(LABEL["b0"], -ls.MAX_PARAM, ls.MAX_PARAM, step=0.5, format="%g", key=state.key("b0"))
 
-c_view, c_log, c_window, c_reset = st.columns([1.6, 1.6, 1.1, 1], vertical_alignment="center")
+c_view, c_log, c_window, c_reset = st.columns([2.1, 1.6, 1.1, 1], vertical_alignment="center")
 c_view.segmented_control(
     LABEL["view"],
     ls.VIEWS,

@@ -15,7 +15,10 @@ COLORS = {
     "sgd": "#D55E00",  # vermillion
     "adam": "#AA4499",  # purple
     "rmsprop": "#009E73",  # bluish green
-    "marker": "#000000",
+    "marker": "#000000",  # black on every theme: lines and points drawn over a map
+    # the theme's text colour (black on the light theme, near white on the dark one) for points, outlines
+    # and labels drawn on the page background: lossviz.ui.plot swaps this exact value for it
+    "ink": "#010101",
     "grey": "#7f7f7f",
 }
 DASHES = {"bce": "solid", "mse": "dash", "hinge": "dot", "logits": "dashdot"}

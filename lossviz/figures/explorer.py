@@ -90,7 +90,7 @@ def _markers(p: float, values: Mapping[str, float | None], kinds) -> list[dict]:
                 "color": [COLORS[k] for k in shown],
                 "symbol": [SYMBOLS[k] for k in shown],
                 "size": 15,
-                "line": {"color": COLORS["marker"], "width": 2},
+                "line": {"color": COLORS["ink"], "width": 2},
             },
             "hovertemplate": "%{text}: %{y:.4g}<extra></extra>",
         }

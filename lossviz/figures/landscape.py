@@ -26,6 +26,7 @@ from lossviz.figures.common import COLORS, DASHES, FONT_SIZE, LINE_WIDTH, base_l
 # One sequential scale for every loss map: near-white (low) to slate (high); CVD-safe by
 # being monochrome, and neither vermillion nor blue, so both paths read on it.
 LOSS_SCALE = [[0.0, "#fbfbf8"], [0.35, "#d9dcd6"], [0.7, "#9aa3a8"], [1.0, "#4a5560"]]
+CLEAR = "rgba(0,0,0,0)"
 NONCONVEX_COLOR = COLORS["logits"]  # reddish purple: where MSE's Hessian has a negative eigenvalue
 LABELS = {"mse": "MSE", "bce": "BCE"}
 LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.17, "xanchor": "left", "x": 0.0}
@@ -93,7 +94,7 @@ def _overlay_2d(*, descent=None, start=None, line=None, name: str = "mse") -> li
                 "text": ["A", "B"],
                 "textposition": "top center",
                 "cliponaxis": False,
-                "textfont": {"size": FONT_SIZE, "color": COLORS["marker"]},
+                "textfont": {"size": FONT_SIZE, "color": COLORS["ink"]},
                 "line": {"color": COLORS["marker"], "width": 2, "dash": "dot"},
                 "marker": {"size": 8, "color": COLORS["marker"]},
                 "name": "line A→B",
@@ -221,7 +222,7 @@ def loss_surface(land, name: str, *, log: bool = True, descent=None, height: int
                 "y": descent.path[:1, 1],
                 "z": heights[:1],
                 "mode": "markers",
-                "marker": {"size": 6, "color": COLORS["marker"]},
+                "marker": {"size": 6, "color": COLORS["ink"]},
                 "name": "start",
             }
         )
@@ -254,7 +255,8 @@ def nonconvex_map(land, *, start=None, line=None, height: int = 470):
             "z": land["mse"].nonconvex.astype(np.uint8),
             "zmin": 0,
             "zmax": 1,
-            "colorscale": [[0.0, "#ffffff"], [0.5, "#ffffff"], [0.5, NONCONVEX_COLOR], [1.0, NONCONVEX_COLOR]],
+            # convex cells transparent (the page shows through, light or dark), the rest shaded
+            "colorscale": [[0.0, CLEAR], [0.5, CLEAR], [0.5, NONCONVEX_COLOR], [1.0, NONCONVEX_COLOR]],
             "opacity": 0.55,
             "showscale": False,
             "name": "negative eigenvalue",
@@ -377,7 +379,7 @@ def fit_figure(x, y, curves: dict, *, xs, height: int = 380):
             "x": x,
             "y": y,
             "mode": "markers",
-            "marker": {"size": 12, "color": COLORS["marker"], "symbol": "circle-open", "line": {"width": 2.5}},
+            "marker": {"size": 12, "color": COLORS["ink"], "symbol": "circle-open", "line": {"width": 2.5}},
             "name": "data (label)",
             "hovertemplate": "x=%{x:.3g}<br>y=%{y:.0f}<extra></extra>",
         }

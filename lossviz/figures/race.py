@@ -46,7 +46,7 @@ def _f32(values) -> np.ndarray:
 
 
 # legend under the plot: narrow columns and phones would otherwise wrap it into the title
-LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.2, "xanchor": "left", "x": 0}
+LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.24, "xanchor": "left", "x": 0}
 
 
 def _log_y(fig: go.Figure, **kwargs) -> None:
@@ -82,8 +82,8 @@ def _hline_spec(y: float, text: str, *, log: bool, xref: str = "x domain", yref:
         "font": {"color": COLORS["grey"], "size": 13},
         "showarrow": False,
         "xref": xref,
-        "x": 0,
-        "xanchor": "left",
+        "x": 1,  # at the right end, where a run has either left the line far below or sits on it
+        "xanchor": "right",
         "yref": yref,
         "y": float(np.log10(y)) if log else y,
         "yanchor": "bottom",
@@ -373,7 +373,7 @@ def compact_boundary(prob, x1, x2, X, y, *, title: str = "", height: int = 300) 
             trace["showscale"] = False
     layout = spec["layout"]
     layout["showlegend"] = False
-    margins = fixed_margin_spec(left=50, bottom=48)
+    margins = fixed_margin_spec(left=60, bottom=48)
     layout["margin"] = {"l": 45, "r": 10, "t": 45 if title else 10, "b": 45, **margins["margin"]}
     layout["xaxis"].update(margins["xaxis"])
     layout["yaxis"].update(margins["yaxis"])

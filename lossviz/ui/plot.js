@@ -52,22 +52,24 @@ function themed(layout, host) {
   const bg = v("--st-background-color", "#ffffff");
   const font = v("--st-font", "sans-serif");
   const grey = GREYS[isDark(bg) ? "dark" : "light"];
-  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-  const small = { color: grey.faded, size: 0.75 * rem };
+  // sizes follow the figure's own font size (15 px; 20 px in the presenter view): tick labels and
+  // legends a little smaller, as Streamlit's theme draws them
+  const size = (layout.font && layout.font.size) || 15;
+  const small = { color: grey.faded, size: 0.85 * size };
   const axis = (extra) => ({
     gridcolor: grey.grid, zerolinecolor: grey.grid, linecolor: grey.grid, tickcolor: grey.grid,
-    tickfont: small, title: { font: { color: grey.faded, size: 0.875 * rem } }, ...extra,
+    tickfont: small, title: { font: { color: grey.faded, size } }, ...extra,
   });
   const theme = {
     paper_bgcolor: bg,
     plot_bgcolor: bg,
     font: { family: font, color: text },
     title: { font: { color: v("--st-heading-color", text) } },
-    legend: { font: { color: grey.legend, size: 0.75 * rem }, bordercolor: "rgba(0,0,0,0)", borderwidth: 0 },
-    hoverlabel: { bgcolor: bg, bordercolor: grey.grid, font: { family: font, color: text, size: 0.75 * rem } },
-    margin: { pad: 0.5 * rem },
-    xaxis: axis({ showgrid: false, zeroline: false, title: { standoff: 1.25 * rem, font: { color: grey.faded, size: 0.875 * rem } } }),
-    yaxis: axis({ title: { standoff: 1.5 * rem, font: { color: grey.faded, size: 0.875 * rem } } }),
+    legend: { font: { color: grey.legend, size: 0.85 * size }, bordercolor: "rgba(0,0,0,0)", borderwidth: 0 },
+    hoverlabel: { bgcolor: bg, bordercolor: grey.grid, font: { family: font, color: text, size: 0.85 * size } },
+    margin: { pad: 8 },
+    xaxis: axis({ showgrid: false, zeroline: false }),
+    yaxis: axis({}),
   };
   const colorway = v("--st-chart-categorical-colors", "").split(",").map((c) => c.trim()).filter(Boolean);
   if (colorway.length) theme.colorway = colorway;
@@ -90,7 +92,9 @@ export default function (component) {
     div.style.width = "100%";
     parentElement.appendChild(div);
   }
-  const fig = JSON.parse(data.spec);
+  // "#010101" in a figure is ink (figures.common.COLORS["ink"]): the theme's text colour
+  const ink = getComputedStyle(parentElement).getPropertyValue("--st-text-color").trim() || "#010101";
+  const fig = JSON.parse(data.spec.replaceAll('"#010101"', JSON.stringify(ink)));
   const layout = themed(fig.layout || {}, parentElement);
   div.style.height = (layout.height || 450) + "px";
   const draw = (Plotly) => {

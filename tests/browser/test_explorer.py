@@ -54,19 +54,26 @@ def test_deep_link_then_keyboard_moves_p(server_url, page):
 
 THEME_JS = """() => {
     const box = document.querySelector('.st-key-explorer_loss_y1');
+    const plot = box.querySelector('.js-plotly-plot');
     return {
         tick: getComputedStyle(box.querySelector('.xtick text')).fill,
         paper: getComputedStyle(box.querySelector('.main-svg')).backgroundColor,
+        // figures.common.COLORS["ink"]: the markers' outline takes the theme's text colour
+        ink: plot._fullData.find(t => t.name === "at the slider's p").marker.line.color,
     };
 }"""
 
 
 @pytest.mark.parametrize(
-    ("scheme", "text", "background"),
+    ("scheme", "text", "background", "ink"),
     # Streamlit's chart greys for tick labels, on .streamlit/config.toml's theme.light / theme.dark background
-    [("light", "rgb(128, 132, 149)", "rgb(255, 255, 255)"), ("dark", "rgb(230, 234, 241)", "rgb(14, 17, 23)")],
+    # and .streamlit/config.toml's text colour for ink
+    [
+        ("light", "rgb(128, 132, 149)", "rgb(255, 255, 255)", "#1A1A1A"),
+        ("dark", "rgb(230, 234, 241)", "rgb(14, 17, 23)", "#F5F5F5"),
+    ],
 )
-def test_a_move_updates_the_same_chart_in_the_apps_theme(server_url, browser, scheme, text, background):
+def test_a_move_updates_the_same_chart_in_the_apps_theme(server_url, browser, scheme, text, background, ink):
     """lossviz.ui.plot: the chart on screen is updated (Plotly.react), not replaced, and follows the theme."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     page = ctx.new_page()
@@ -76,7 +83,7 @@ def test_a_move_updates_the_same_chart_in_the_apps_theme(server_url, browser, sc
         page.goto(f"{server_url}/Loss_Explorer?p=0.01&y=1")
         wait_for_app(page)
         page.wait_for_function(MARKER_AT, arg=0.01)
-        assert page.evaluate(THEME_JS) == {"tick": text, "paper": background}
+        assert page.evaluate(THEME_JS) == {"tick": text, "paper": background, "ink": ink}
         page.evaluate("() => { document.querySelector('.st-key-explorer_loss_y1 .js-plotly-plot').__lvSeen = 1; }")
         page.locator(".st-key-explorer_p input[type='range']").focus()
         page.keyboard.press("ArrowRight")
@@ -84,7 +91,7 @@ def test_a_move_updates_the_same_chart_in_the_apps_theme(server_url, browser, sc
         wait_for_app(page)
         kept = "() => document.querySelector('.st-key-explorer_loss_y1 .js-plotly-plot').__lvSeen === 1"
         assert page.evaluate(kept), "the chart was replaced by a new one instead of updated in place"
-        assert page.evaluate(THEME_JS) == {"tick": text, "paper": background}
+        assert page.evaluate(THEME_JS) == {"tick": text, "paper": background, "ink": ink}
         assert_no_exception(page)
         assert errors == []
     finally:
