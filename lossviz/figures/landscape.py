@@ -237,7 +237,7 @@ def loss_surface(land, name: str, *, log: bool = True, descent=None, height: int
             "xaxis": {"title": {"text": "w"}},
             "yaxis": {"title": {"text": "b"}},
             "zaxis": {"title": {"text": _colorbar_title(name, log)}},
-            "camera": {"eye": {"x": -1.75, "y": -1.75, "z": 1.15}},
+            "camera": {"eye": {"x": -2.25, "y": -2.25, "z": 1.3}, "center": {"x": -0.1, "y": 0.1, "z": -0.05}},
             "aspectmode": "cube",
         },
     )
