@@ -69,11 +69,16 @@ def gradient_figure(curves: GradientCurves, *, height: int = 420) -> go.Figure:
             )
         )
     if curves.bites:
+        # beside the clip's edge, pointing into the shaded band: the band can be narrower than the text
+        left = curves.label == 1  # the band is left of the edge for y = 1, right of it for y = 0
         fig.add_annotation(
-            x=(lo + curves.edge) / 2 if curves.label == 1 else (curves.edge + hi) / 2,
+            x=curves.edge,
+            xanchor="left" if left else "right",
+            xshift=6 if left else -6,
             y=0.0,
             yshift=22,
-            text="<b>clip bites:</b><br>gradient = 0",
+            text="<b>← clip bites:</b><br>gradient = 0" if left else "<b>clip bites: →</b><br>gradient = 0",
+            align="left" if left else "right",
             showarrow=False,
             font={"size": 15},  # the theme's text colour, legible on light and dark
         )
