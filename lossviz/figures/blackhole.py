@@ -8,7 +8,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from lossviz.blackhole import GradientCurves, Summary
-from lossviz.figures.common import COLORS, DASHES, LINE_WIDTH, base_layout, fixed_margins
+from lossviz.figures.common import COLORS, DASHES, LINE_WIDTH, base_layout, fixed_margins, legend_below
 from lossviz.params import format_number
 
 CLIP_FILL = "rgba(127,127,127,0.16)"
@@ -93,9 +93,7 @@ def gradient_figure(curves: GradientCurves, *, height: int = 420) -> go.Figure:
     fig.update_yaxes(range=[-1.12, 1.12], zeroline=True, zerolinewidth=1.5, zerolinecolor=COLORS["grey"])
     fig.update_xaxes(range=[lo, hi])
     # legend under the plot: its two long names wrap into the title on a phone when it sits on top
-    fig.update_layout(
-        hovermode="x", legend={"orientation": "h", "yanchor": "top", "y": -0.3, "xanchor": "left", "x": 0}
-    )
+    fig.update_layout(hovermode="x", legend=legend_below(-0.3))
     return fixed_margins(fig, left=72, bottom=110)  # redrawn on every move of epsilon
 
 

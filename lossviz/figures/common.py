@@ -73,9 +73,22 @@ def layout_spec(*, title: str = "", x: str = "", y: str = "", height: int = 400,
     return spec
 
 
+def legend_below(y: float) -> dict:
+    """A horizontal legend under the plot, its top at ``y`` (plot fractions, negative): on a phone a
+    legend on top wraps into the title."""
+    return {"orientation": "h", "yanchor": "top", "y": y, "xanchor": "left", "x": 0}
+
+
 def fixed_margin_spec(*, left: int, bottom: int) -> dict:
     """:func:`fixed_margins` as layout entries, for builders that use :func:`layout_spec`."""
     return {"margin": {"l": left, "b": bottom}, "xaxis": {"automargin": False}, "yaxis": {"automargin": False}}
+
+
+def apply_fixed_margins(layout: dict, *, left: int, bottom: int) -> dict:
+    """:func:`fixed_margins` on a layout dict that already has its own margin and axes (merged in place)."""
+    for key, value in fixed_margin_spec(left=left, bottom=bottom).items():
+        layout[key] = {**layout.get(key, {}), **value}
+    return layout
 
 
 def fixed_margins(fig: go.Figure, *, left: int, bottom: int) -> go.Figure:

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures.common import COLORS, DASHES, FONT_SIZE, LINE_WIDTH, base_layout, fixed_margins
+from lossviz.figures.common import COLORS, DASHES, FONT_SIZE, LINE_WIDTH, base_layout, fixed_margins, legend_below
 
 # One sequential scale for every loss map: near-white (low) to slate (high); CVD-safe by
 # being monochrome, and neither vermillion nor blue, so both paths read on it.
@@ -29,7 +29,7 @@ LOSS_SCALE = [[0.0, "#fbfbf8"], [0.35, "#d9dcd6"], [0.7, "#9aa3a8"], [1.0, "#4a5
 CLEAR = "rgba(0,0,0,0)"
 NONCONVEX_COLOR = COLORS["logits"]  # reddish purple: where MSE's Hessian has a negative eigenvalue
 LABELS = {"mse": "MSE", "bce": "BCE"}
-LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.17, "xanchor": "left", "x": 0.0}
+LEGEND_BELOW = legend_below(-0.17)
 
 
 @lru_cache(maxsize=64)

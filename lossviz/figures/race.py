@@ -19,10 +19,11 @@ from lossviz.figures.common import (
     COLORS,
     DASHES,
     LINE_WIDTH,
+    apply_fixed_margins,
     base_layout,
     fast_figure,
-    fixed_margin_spec,
     layout_spec,
+    legend_below,
 )
 from lossviz.outcomes import MAX_POINTS, thin_index
 
@@ -46,12 +47,7 @@ def _f32(values) -> np.ndarray:
 
 
 # legend under the plot: narrow columns and phones would otherwise wrap it into the title
-LEGEND_BELOW = {"orientation": "h", "yanchor": "top", "y": -0.24, "xanchor": "left", "x": 0}
-
-
-def _log_y(fig: go.Figure, **kwargs) -> None:
-    """A log y-axis labelled at powers of ten only (minor 2 and 5 labels crowd a projector)."""
-    fig.update_yaxes(type="log", dtick=1, **kwargs)
+LEGEND_BELOW = legend_below(-0.24)
 
 
 def _hline(fig: go.Figure, y: float, text: str) -> None:
@@ -107,16 +103,6 @@ def _loss_layout(title: str, loss_name: str, height: int, plateau: float | None,
     return layout
 
 
-def _loss_axes(fig, title, loss_name, height, plateau, note=""):
-    """Shared finish of the loss-per-epoch charts: log axis, legend below, the plateau line."""
-    base_layout(fig, title=title, x="epoch", y=f"mean {LOSS_NAMES[loss_name]} (log scale)", height=height)
-    fig.update_layout(legend=LEGEND_BELOW)
-    _log_y(fig)
-    if plateau is not None:
-        _hline(fig, plateau, f"plateau {plateau:.4g}{note}")
-    return fig
-
-
 def race_figure(
     curves: dict[str, np.ndarray],
     lrs: dict[str, float],
@@ -147,11 +133,7 @@ def race_figure(
             }
         )
     layout = _loss_layout(title, loss_name, height, plateau, ": two points at p = 0.5")
-    margins = fixed_margin_spec(left=80, bottom=62)
-    layout["margin"].update(margins["margin"])
-    layout["xaxis"].update(margins["xaxis"])
-    layout["yaxis"].update(margins["yaxis"])
-    return fast_figure({"data": data, "layout": layout})
+    return fast_figure({"data": data, "layout": apply_fixed_margins(layout, left=80, bottom=62)})
 
 
 def band_figure(
@@ -209,7 +191,7 @@ def band_figure(
                 hovertemplate=f"{name} median: %{{y:.4g}}<extra></extra>",
             )
         )
-    return _loss_axes(fig, title, loss_name, height, plateau)
+    return fig.update_layout(_loss_layout(title, loss_name, height, plateau))
 
 
 def histogram_figure(
@@ -373,8 +355,6 @@ def compact_boundary(prob, x1, x2, X, y, *, title: str = "", height: int = 300) 
             trace["showscale"] = False
     layout = spec["layout"]
     layout["showlegend"] = False
-    margins = fixed_margin_spec(left=60, bottom=48)
-    layout["margin"] = {"l": 45, "r": 10, "t": 45 if title else 10, "b": 45, **margins["margin"]}
-    layout["xaxis"].update(margins["xaxis"])
-    layout["yaxis"].update(margins["yaxis"])
+    layout["margin"] = {"r": 10, "t": 45 if title else 10}
+    apply_fixed_margins(layout, left=60, bottom=48)
     return fast_figure(spec)
