@@ -44,11 +44,9 @@ function isDark(color) {
   return m ? m.slice(0, 3).reduce((s, x) => s + Number(x), 0) < 384 : false;
 }
 
-function themed(layout, host) {
+function themed(layout, css, text) {
   // the look of Streamlit's own plotly theme (the one st.plotly_chart applies), from the app's theme
-  const css = getComputedStyle(host);
   const v = (name, fallback) => (css.getPropertyValue(name) || "").trim() || fallback;
-  const text = v("--st-text-color", "#31333F");
   const bg = v("--st-background-color", "#ffffff");
   const font = v("--st-font", "sans-serif");
   const grey = GREYS[isDark(bg) ? "dark" : "light"];
@@ -92,10 +90,11 @@ export default function (component) {
     div.style.width = "100%";
     parentElement.appendChild(div);
   }
+  const css = getComputedStyle(parentElement);
+  const text = css.getPropertyValue("--st-text-color").trim() || "#31333F";
   // "#010101" in a figure is ink (figures.common.COLORS["ink"]): the theme's text colour
-  const ink = getComputedStyle(parentElement).getPropertyValue("--st-text-color").trim() || "#010101";
-  const fig = JSON.parse(data.spec.replaceAll('"#010101"', JSON.stringify(ink)));
-  const layout = themed(fig.layout || {}, parentElement);
+  const fig = JSON.parse(data.spec.replaceAll('"#010101"', JSON.stringify(text)));
+  const layout = themed(fig.layout || {}, css, text);
   div.style.height = (layout.height || 450) + "px";
   const draw = (Plotly) => {
     Plotly.react(div, fig.data || [], layout, data.config || {});
