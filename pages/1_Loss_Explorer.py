@@ -38,7 +38,7 @@ point_box = st.container()  # the readouts and the three plots: filled by point_
 
 
 @st.fragment
-def point_view(link_box) -> None:
+def point_view() -> None:
     """The p slider and everything that moves with it.  Moving p (or a chart toggle) reruns only this
     function, not the whole page: the examples table and the text below stay as they are."""
     with c_p:
@@ -277,5 +277,5 @@ with s_csv:
         help="p, z, then each loss and its gradient in z for y = 1 and y = 0, with the current eps and dtype.",
     )
 
-point_view(link_box)  # last: it fills point_box and link_box above, and writes the URL
+point_view()  # last: it fills point_box and link_box above, and writes the URL
 ui.footer("explorer")
