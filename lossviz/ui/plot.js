@@ -1,5 +1,8 @@
 // lossviz: a plotly chart updated in place.  Each new figure goes to Plotly.react on the graph
 // already on screen, which redraws what changed (st.plotly_chart draws a new chart instead).
+// Plotly.react tells "changed" from "same" by object identity for arrays, so a trace that arrives
+// unchanged is handed over as the very object drawn last time (see sameTraces), and the figure has
+// no template key (a new template object, even an empty one, makes plotly redraw everything).
 // plotly.js is the copy Streamlit serves for its own plotly charts: loading that chunk sets
 // window.Plotly.  The look follows the app's theme through Streamlit's --st-* variables.
 
@@ -81,6 +84,43 @@ function themed(layout, css, text) {
   return merge(theme, layout);
 }
 
+// plotly's typed-array spec ({dtype, bdata[, shape]}, little-endian), as plotly.js reads it
+const TYPED = {
+  f8: Float64Array, f4: Float32Array, i4: Int32Array, u4: Uint32Array,
+  i2: Int16Array, u2: Uint16Array, i1: Int8Array, u1: Uint8Array, u1c: Uint8ClampedArray,
+};
+
+function decoded(x) {
+  // the figure with its base64 arrays decoded once, here: plotly would decode them again on every
+  // draw, into new arrays, and so see every array as changed
+  if (Array.isArray(x)) return x.map(decoded);
+  if (!isObject(x)) return x;
+  if (typeof x.bdata === "string" && TYPED[x.dtype]) {
+    const shape = String(x.shape ?? "").split(",").filter((n) => n.trim() !== "").map(Number);
+    if (shape.length > 2) return x; // plotly decodes those itself
+    const bytes = Uint8Array.from(atob(x.bdata), (c) => c.charCodeAt(0));
+    const flat = new TYPED[x.dtype](bytes.buffer);
+    if (shape.length < 2) return flat;
+    const [rows, cols] = shape;
+    return Array.from({ length: rows }, (_, r) => flat.subarray(r * cols, (r + 1) * cols));
+  }
+  const out = {};
+  for (const [k, v] of Object.entries(x)) out[k] = decoded(v);
+  return out;
+}
+
+function sameTraces(div, traces) {
+  // a trace identical (as JSON) to the one in the same place last time is that same object, so
+  // Plotly.react skips it; a slider move that only shifts a line (a layout shape) redraws only that
+  const before = div.__lossvizTraces || [];
+  const now = traces.map((t, i) => {
+    const json = JSON.stringify(t);
+    return before[i] && before[i].json === json ? before[i] : { json, trace: decoded(t) };
+  });
+  div.__lossvizTraces = now;
+  return now.map((t) => t.trace);
+}
+
 export default function (component) {
   const { data, parentElement } = component;
   let div = parentElement.querySelector(".lossviz-plot");
@@ -94,10 +134,11 @@ export default function (component) {
   const text = css.getPropertyValue("--st-text-color").trim() || "#31333F";
   // "#010101" in a figure is ink (figures.common.COLORS["ink"]): the theme's text colour
   const fig = JSON.parse(data.spec.replaceAll('"#010101"', JSON.stringify(text)));
-  const layout = themed(fig.layout || {}, css, text);
+  const { template, ...own } = fig.layout || {}; // eslint-disable-line no-unused-vars
+  const layout = themed(own, css, text);
   div.style.height = (layout.height || 450) + "px";
   const draw = (Plotly) => {
-    Plotly.react(div, fig.data || [], layout, data.config || {});
+    Plotly.react(div, sameTraces(div, fig.data || []), layout, data.config || {});
     if (!div.__lossvizResize) {
       // the column can change width without the window doing so (sidebar, phone rotation)
       div.__lossvizResize = new ResizeObserver(() => { if (div._fullLayout) Plotly.Plots.resize(div); });
@@ -109,5 +150,6 @@ export default function (component) {
   return () => {
     if (div.__lossvizResize) div.__lossvizResize.disconnect();
     if (window.Plotly) window.Plotly.purge(div);
+    div.__lossvizTraces = undefined;
   };
 }
