@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import math
 
 import numpy as np
@@ -10,6 +11,7 @@ import plotly.graph_objects as go
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from plotly.utils import PlotlyJSONEncoder
 
 import lossviz as lv
 from lossviz import explorer as ex
@@ -304,8 +306,14 @@ def _valid(fig: go.Figure) -> go.Figure:
     return fig
 
 
-def _marker(fig):
-    return next(t for t in fig.data if t.name == figs.MARKER_NAME)
+def _markers(fig) -> list:
+    """The marker shapes at the slider's p."""
+    return [s for s in fig.layout.shapes if s.name and s.name.endswith(figs.MARKER_SUFFIX)]
+
+
+def _at(fig) -> tuple[list, list]:
+    ms = _markers(fig)
+    return [s.xanchor for s in ms], [s.yanchor for s in ms]
 
 
 def test_loss_figure_carries_the_cores_curves_and_the_marker():
@@ -327,9 +335,9 @@ def test_loss_figure_carries_the_cores_curves_and_the_marker():
     for t, kind in zip(lines, ("bce", "mse", "hinge"), strict=True):
         np.testing.assert_array_equal(np.asarray(t.x), c.p)
         np.testing.assert_array_equal(np.asarray(t.y), c.loss[1][kind])
-    m = _marker(fig)
-    assert list(m.x) == [0.3, 0.3, 0.3] and list(m.y) == [pt.bce, pt.mse, pt.hinge]
-    xs = sorted(s.x0 for s in fig.layout.shapes)
+    assert _at(fig) == ([0.3, 0.3, 0.3], [pt.bce, pt.mse, pt.hinge])
+    assert [s.type for s in _markers(fig)] == ["circle", "rect", "path"]  # circle, square, diamond
+    xs = sorted(s.x0 for s in fig.layout.shapes if s.type == "line")
     assert xs == sorted([0.3, c.margin_p[1]])
     assert "selected" in fig.layout.title.text and fig.layout.yaxis.type is None
 
@@ -347,15 +355,17 @@ def test_non_finite_values_get_no_marker():
     pt = ex.point(0, 1.0, 1e-15, "float32")  # BCE inf, hinge inf
     values = {"bce": pt.bce, "mse": pt.mse, "hinge": pt.hinge}
     fig = _valid(figs.loss_figure(c.p, c.loss[0], label=0, marker_p=1.0, marker_values=values))
-    m = _marker(fig)
-    assert list(m.y) == [1.0] and list(m.x) == [1.0]
+    assert _at(fig) == ([1.0], [1.0])
     assert ex.not_drawn(values) == "BCE = inf, hinge = inf"
     assert ex.not_drawn(values, hinge=False) == "BCE = inf"
     none = {"bce": float("nan"), "mse": float("inf")}
-    assert not any(
-        t.name == figs.MARKER_NAME
-        for t in figs.loss_figure(c.p, c.loss[0], label=0, marker_p=1.0, marker_values=none, show_hinge=False).data
-    )
+    assert not _markers(figs.loss_figure(c.p, c.loss[0], label=0, marker_p=1.0, marker_values=none, show_hinge=False))
+    # on a log axis a loss of exactly 0 has no place: hinge past its margin gets no marker
+    past = ex.point(1, 0.99, 1e-15)
+    values = {"bce": past.bce, "mse": past.mse, "hinge": past.hinge}
+    assert past.hinge == 0
+    log = _valid(figs.loss_figure(c.p, c.loss[1], label=1, marker_p=0.99, marker_values=values, log_y=True))
+    assert [s.name for s in _markers(log)] == ["BCE at p", "MSE at p"]
 
 
 def test_gradient_figure_carries_the_cores_gradients():
@@ -365,9 +375,51 @@ def test_gradient_figure_carries_the_cores_gradients():
     fig = _valid(figs.gradient_figure(c.p, c.grad_z[1], label=1, marker_p=0.01, marker_values=values))
     for t, kind in zip(fig.data[:3], ("bce", "mse", "hinge"), strict=True):
         np.testing.assert_array_equal(np.asarray(t.y), c.grad_z[1][kind])
-    m = _marker(fig)
-    assert list(m.x) == [0.01] * 3 and list(m.y) == [pt.bce_grad_z, pt.mse_grad_z, pt.hinge_grad_z]
+    assert _at(fig) == ([0.01] * 3, [pt.bce_grad_z, pt.mse_grad_z, pt.hinge_grad_z])
     at_zero = figs.gradient_figure(
         c.p, c.grad_z[1], label=1, marker_p=0.0, marker_values={"bce": None, "mse": None, "hinge": -1.0}
     )
-    assert list(_marker(_valid(at_zero)).y) == [-1.0]
+    assert _at(_valid(at_zero))[1] == [-1.0]
+
+
+def _loss_at(p: float, c, log_y: bool = False):
+    pt = ex.point(1, p, 1e-15)
+    values = {"bce": pt.bce, "mse": pt.mse, "hinge": pt.hinge}
+    return figs.loss_figure(
+        c.p, c.loss[1], label=1, marker_p=p, marker_values=values, margin_p=c.margin_p[1], log_y=log_y
+    )
+
+
+def test_the_y_range_holds_every_curve_value_and_marker_with_room_for_whole_markers():
+    c = ex.curves(1e-15)
+    fig = _loss_at(0.3, c)
+    lo, hi = fig.layout.yaxis.range
+    top = max(float(np.max(c.loss[1][k])) for k in ("bce", "mse", "hinge"))  # hinge at p = 0.001
+    span = top - 0.0  # a linear loss axis keeps 0 in range (plotly's rangemode "tozero")
+    assert (lo, hi) == pytest.approx((-figs.Y_PAD * span, top + figs.Y_PAD * span))
+    # a marker beyond the curves' grid (p < 0.001) widens the range to hold it
+    far = _loss_at(1e-9, c)
+    assert far.layout.yaxis.range[1] == pytest.approx(ex.point(1, 1e-9, 1e-15).hinge * (1 + figs.Y_PAD), rel=0.01)
+    # log axis: powers of ten over the positive values
+    lo, hi = _loss_at(0.3, c, log_y=True).layout.yaxis.range
+    positive = np.concatenate([c.loss[1][k][c.loss[1][k] > 0] for k in ("bce", "mse", "hinge")])
+    low, high = np.log10(positive.min()), np.log10(positive.max())
+    span = high - low
+    assert (lo, hi) == pytest.approx((low - figs.Y_PAD * span, high + figs.Y_PAD * span))
+    g = figs.gradient_figure(c.p, c.grad_z[0], label=0, marker_p=0.5, marker_values={"bce": 0.5})
+    vals = np.concatenate([c.grad_z[0][k] for k in ("bce", "mse", "hinge")])
+    span = vals.max() - vals.min()
+    assert list(g.layout.yaxis.range) == pytest.approx([vals.min() - figs.Y_PAD * span, vals.max() + figs.Y_PAD * span])
+
+
+def test_a_move_of_p_inside_the_grid_changes_only_shapes():
+    # what keeps a move of p cheap in the browser: the traces and the axis range stay exactly as
+    # they were, so plotly redraws only the shapes (the markers and the dotted line at p)
+    c = ex.curves(1e-15)
+    for log_y in (False, True):
+        a, b = _loss_at(0.3, c, log_y).to_plotly_json(), _loss_at(0.31, c, log_y).to_plotly_json()
+        assert json.dumps(a["data"], cls=PlotlyJSONEncoder) == json.dumps(b["data"], cls=PlotlyJSONEncoder)
+        assert {k: v for k, v in a["layout"].items() if k != "shapes"} == {
+            k: v for k, v in b["layout"].items() if k != "shapes"
+        }
+        assert a["layout"]["shapes"] != b["layout"]["shapes"]

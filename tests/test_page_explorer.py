@@ -57,8 +57,13 @@ def charts(at) -> list[dict]:
     return chart_specs(at)
 
 
-def marker(spec) -> dict:
-    return next(t for t in spec["data"] if t.get("name") == "at the slider's p")
+def markers(spec) -> list[dict]:
+    """The marker shapes at the slider's p (figures.explorer draws them as layout shapes)."""
+    return [s for s in spec["layout"]["shapes"] if s.get("name", "").endswith(" at p")]
+
+
+def marker_xs(spec) -> list[float]:
+    return [s["xanchor"] for s in markers(spec)]
 
 
 # ------------------------------------------------------------------ defaults, controls, URL
@@ -76,11 +81,12 @@ def test_defaults_readouts_and_charts_equal_the_core():
     bce = next(t for t in sel["data"] if t["name"] == "BCE")
     np.testing.assert_array_equal(_array(bce["x"]), c.p)
     np.testing.assert_array_equal(_array(bce["y"]), lv.bce(np.ones(500), c.p, reduction="none"))
-    m = marker(sel)
-    assert list(_array(m["x"])) == [0.7] * 3
-    assert list(_array(m["y"])) == [lv.bce([1], [0.7]), lv.mse([1], [0.7]), lv.hinge([1], lv.logit([0.7]))]
-    assert not any(t.get("name") == "at the slider's p" for t in specs[1]["data"])  # y = 0 panel: line only
-    assert list(_array(marker(specs[2])["x"])) == [0.7] * 3  # gradient panel
+    m = markers(sel)
+    assert [s["name"] for s in m] == ["BCE at p", "MSE at p", "hinge at p"]
+    assert marker_xs(sel) == [0.7] * 3
+    assert [s["yanchor"] for s in m] == [lv.bce([1], [0.7]), lv.mse([1], [0.7]), lv.hinge([1], lv.logit([0.7]))]
+    assert not markers(specs[1])  # y = 0 panel: line only
+    assert marker_xs(specs[2]) == [0.7] * 3  # gradient panel
     assert at.code[0].value == "/Loss_Explorer"  # defaults: a short link
     text = " ".join(md.value for md in at.markdown)
     assert f"p ≥ {format_number(lv.sigmoid(1.0))} for y = 1" in text  # hinge's margin, from the core
@@ -94,7 +100,7 @@ def test_each_control_changes_the_readouts_to_the_cores_values():
     at.select_slider(key=KEY["p"]).set_value(0.01).run()
     assert_readouts(at, 1, 0.01)
     assert ex._curves.cache_info().misses == misses  # a p move recomputes no curve
-    assert list(_array(marker(charts(at)[0])["x"])) == [0.01] * 3
+    assert marker_xs(charts(at)[0]) == [0.01] * 3
     assert at.query_params == {"p": "0.01"}
 
     at.segmented_control(key=KEY["y"]).set_value(0).run()

@@ -7,6 +7,12 @@ Speed: a slider move rebuilds three figures, so each is one plain dict spec on
 the shared look (:func:`~lossviz.figures.common.layout_spec`) turned into a
 figure by :func:`~lossviz.figures.common.fast_figure`, without plotly's
 per-property validation; tests/test_explorer.py validates every spec instead.
+
+The markers at the slider's p are layout shapes, not a scatter trace, and the y-axis range is set
+here rather than left to plotly's autorange.  When a move of p changes only shapes, plotly redraws
+only those shapes (about 8 ms a chart in Chromium); a changed trace makes it recompute and redraw
+the whole chart (about 25 ms), and three charts follow p (benchmarks/RESULTS.md).  That cheap
+redraw does not autorange, hence the explicit range, which also covers the markers.
 """
 
 from __future__ import annotations
@@ -21,8 +27,12 @@ from lossviz.figures.common import COLORS, DASHES, LINE_WIDTH, fast_figure, fixe
 
 NAMES = {"bce": "BCE", "mse": "MSE", "hinge": "hinge"}
 SYMBOLS = {"bce": "circle", "mse": "square", "hinge": "diamond"}
-X_RANGE = (-0.02, 1.02)
-MARKER_NAME = "at the slider's p"
+X_RANGE = (-0.03, 1.03)  # whole markers at p = 0 and p = 1
+MARKER_SUFFIX = " at p"  # a marker shape's name: "BCE at p", "MSE at p", "hinge at p"
+MARKER_HALF_PX = 7.5  # half a marker's width in pixels
+# a diamond that looks as big as the circle and the square, in pixels around its centre
+DIAMOND_PATH = "M 0 -9.5 L 9.5 0 L 0 9.5 L -9.5 0 Z"
+Y_PAD = 0.05  # of the y span, below and above the data: room for whole markers at the ends
 
 
 def _layout(title: str, x: str, y: str, height: int) -> dict:
@@ -68,33 +78,60 @@ def _vline(x: float, color: str, dash: str, width: float = 1.5) -> dict:
     }
 
 
-def _markers(p: float, values: Mapping[str, float | None], kinds) -> list[dict]:
-    """One trace of markers at the slider's p, one per loss whose value can be drawn.
+def _drawable(value: float | None, log_y: bool) -> bool:
+    return value is not None and math.isfinite(value) and (value > 0 or not log_y)
 
-    An infinite, nan or undefined value gets no marker; the page says so in words.
+
+def _markers(p: float, values: Mapping[str, float | None], kinds, log_y: bool = False) -> list[dict]:
+    """Layout shapes at (p, value), one per loss whose value can be drawn, a fixed size in pixels.
+
+    An infinite, nan or undefined value gets no marker (nor does 0 on a log axis); the page says
+    so in words.
     """
-    shown = [k for k in kinds if values.get(k) is not None and math.isfinite(values[k])]
-    if not shown:
-        return []
-    return [
-        {
-            "type": "scatter",
-            "x": [p] * len(shown),
-            "y": [values[k] for k in shown],
-            "mode": "markers",
-            "name": MARKER_NAME,
-            "showlegend": False,
-            "cliponaxis": False,  # whole markers at p = 0 or 1 and at the top of the range, not halves
-            "text": [f"{NAMES[k]} at p" for k in shown],
-            "marker": {
-                "color": [COLORS[k] for k in shown],
-                "symbol": [SYMBOLS[k] for k in shown],
-                "size": 15,
-                "line": {"color": COLORS["ink"], "width": 2},
-            },
-            "hovertemplate": "%{text}: %{y:.4g}<extra></extra>",
+    shapes = []
+    for kind in kinds:
+        if not _drawable(values.get(kind), log_y):
+            continue
+        shape = {
+            "name": NAMES[kind] + MARKER_SUFFIX,
+            "xref": "x",
+            "yref": "y",
+            "xsizemode": "pixel",
+            "ysizemode": "pixel",
+            "xanchor": p,
+            "yanchor": values[kind],
+            "fillcolor": COLORS[kind],
+            "line": {"color": COLORS["ink"], "width": 2},
+            "layer": "above",
         }
-    ]
+        if SYMBOLS[kind] == "diamond":
+            shape.update(type="path", path=DIAMOND_PATH)
+        else:
+            h = MARKER_HALF_PX
+            shape.update(type="circle" if SYMBOLS[kind] == "circle" else "rect", x0=-h, x1=h, y0=-h, y1=h)
+        shapes.append(shape)
+    return shapes
+
+
+def _y_range(curves, markers: Mapping[str, float | None], *, log_y: bool, tozero: bool) -> list[float]:
+    """The y-axis range: every finite curve value and marker, with ``Y_PAD`` of the span either side.
+
+    On a log axis the range is in powers of ten (plotly's convention) over the positive values.
+    ``tozero`` keeps 0 in a linear range, as plotly's ``rangemode="tozero"`` does.
+    """
+    values = [np.asarray(c, dtype=float).ravel() for c in curves]
+    values.append(np.array([v for v in markers.values() if v is not None], dtype=float))
+    v = np.concatenate(values)
+    v = v[np.isfinite(v)]
+    if log_y:
+        v = np.log10(v[v > 0])
+    elif tozero:
+        v = np.append(v, 0.0)
+    if v.size == 0:
+        return [0.0, 1.0]
+    lo, hi = float(v.min()), float(v.max())
+    pad = Y_PAD * (hi - lo) if hi > lo else 0.5
+    return [lo - pad, hi + pad]
 
 
 def loss_figure(
@@ -122,8 +159,8 @@ def loss_figure(
     layout = _layout(title, "predicted probability p", "loss (log scale)" if log_y else "loss", height)
     if log_y:
         layout["yaxis"].update(type="log", exponentformat="power")
-    else:
-        layout["yaxis"]["rangemode"] = "tozero"
+    shown = {k: v for k, v in (marker_values or {}).items() if k in kinds}
+    layout["yaxis"]["range"] = _y_range([losses[k] for k in kinds], shown, log_y=log_y, tozero=True)
     data = [_curve(p, losses[k], k) for k in kinds]
     layout["shapes"].append(_vline(marker_p, COLORS["grey"], "dot"))
     if show_hinge and margin_p is not None:
@@ -142,7 +179,7 @@ def loss_figure(
             }
         )
     if marker_values is not None:
-        data.extend(_markers(marker_p, marker_values, kinds))
+        layout["shapes"].extend(_markers(marker_p, marker_values, kinds, log_y))
     return fast_figure({"data": data, "layout": layout})
 
 
@@ -161,6 +198,8 @@ def gradient_figure(
     title = f"How hard each loss pulls on the logit z (y = {label})"
     layout = _layout(title, "predicted probability p", "d loss / d z", height)
     data = [_curve(p, grads[k], k) for k in kinds]
+    shown = {k: v for k, v in (marker_values or {}).items() if k in kinds}
+    layout["yaxis"]["range"] = _y_range([grads[k] for k in kinds], shown, log_y=False, tozero=False)
     layout["shapes"].append(
         {
             "type": "line",
@@ -175,5 +214,5 @@ def gradient_figure(
     )
     layout["shapes"].append(_vline(marker_p, COLORS["grey"], "dot"))
     if marker_values is not None:
-        data.extend(_markers(marker_p, marker_values, kinds))
+        layout["shapes"].extend(_markers(marker_p, marker_values, kinds))
     return fast_figure({"data": data, "layout": layout})

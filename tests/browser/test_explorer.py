@@ -12,8 +12,21 @@ pytestmark = pytest.mark.browser
 
 MARKER_X = """() => {
     const plot = document.querySelector('.st-key-explorer_loss_y1 .js-plotly-plot');
-    const trace = plot && plot.data && plot.data.find(t => t.name === "at the slider's p");
-    return trace ? Array.from(trace.x) : null;
+    const shapes = plot && plot._fullLayout && plot._fullLayout.shapes.filter(s => (s.name || '').endsWith(' at p'));
+    return shapes && shapes.length ? shapes.map(s => s.xanchor) : null;
+}"""
+# where the BCE marker is drawn on screen, against where p is on the x axis (pixels in the chart)
+MARKER_DRAWN = """() => {
+    const plot = document.querySelector('.st-key-explorer_loss_y1 .js-plotly-plot');
+    const full = plot._fullLayout;
+    const i = full.shapes.findIndex(s => s.name === 'BCE at p');
+    const path = plot.querySelector(`.shapelayer path[data-index="${i}"]`);
+    const box = path.getBoundingClientRect(), svg = plot.querySelector('.main-svg').getBoundingClientRect();
+    const ya = full.yaxis;
+    return {
+        drawn_x: box.left + box.width / 2 - svg.left, p_x: full.xaxis._offset + full.xaxis.l2p(full.shapes[i].xanchor),
+        drawn_y: box.top + box.height / 2 - svg.top, v_y: ya._offset + ya.l2p(full.shapes[i].yanchor),
+    };
 }"""
 MARKER_AT = f"(p) => {{ const x = ({MARKER_X})(); return !!x && x[0] === p; }}"
 
@@ -46,6 +59,9 @@ def test_deep_link_then_keyboard_moves_p(server_url, page):
     assert readout(page, "BCE") == expect == "3.912"
     page.wait_for_function(MARKER_AT, arg=0.02)  # the chart's marker followed
     assert page.evaluate(MARKER_X) == [0.02, 0.02, 0.02]
+    at = page.evaluate(MARKER_DRAWN)  # the shape itself moved on screen, not only the figure's numbers
+    assert at["drawn_x"] == pytest.approx(at["p_x"], abs=1.5)
+    assert at["drawn_y"] == pytest.approx(at["v_y"], abs=1.5)
     assert "p=0.02" in page.url and "eps=1e-12" in page.url
     assert "p=0.02" in page.locator("[data-testid='stCode']").first.inner_text()
     assert_no_exception(page)
@@ -59,7 +75,7 @@ THEME_JS = """() => {
         tick: getComputedStyle(box.querySelector('.xtick text')).fill,
         paper: getComputedStyle(box.querySelector('.main-svg')).backgroundColor,
         // figures.common.COLORS["ink"]: the markers' outline takes the theme's text colour
-        ink: plot._fullData.find(t => t.name === "at the slider's p").marker.line.color,
+        ink: plot._fullLayout.shapes.find(s => s.name === 'BCE at p').line.color,
     };
 }"""
 
