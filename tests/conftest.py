@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -44,3 +46,8 @@ def chart_specs(at) -> list[dict]:
 @pytest.fixture
 def make_app():
     return app_test
+
+
+def path_points(path: str) -> np.ndarray:
+    """The (x, y) points of an SVG path of M and L commands, as lossviz.figures.landscape draws descent paths."""
+    return np.array([[float(v) for v in pt.split(",")] for pt in re.split("[ML]", path) if pt], dtype=float)

@@ -10,12 +10,14 @@ import plotly.io as pio
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from plotly.utils import PlotlyJSONEncoder
 
 import lossviz as lv
 from lossviz import landscape as ls
 from lossviz.figures import landscape as figs
 from lossviz.figures.common import COLORS, FONT_SIZE
 from lossviz.params import format_number, parse
+from tests.conftest import path_points
 
 SEP = ls.preset("separable")
 DEFAULTS = {p.name: p.default for p in ls.PARAMS}
@@ -551,6 +553,12 @@ def _trace(fig, name):
     return found[0]
 
 
+def _shape(fig, name):
+    found = [s for s in fig.layout.shapes if s.name == name]
+    assert len(found) == 1, [s.name for s in fig.layout.shapes]
+    return found[0]
+
+
 @pytest.mark.parametrize("name", ls.LOSSES)
 @pytest.mark.parametrize("log", [True, False])
 def test_loss_map(scene, name, log):
@@ -562,20 +570,51 @@ def test_loss_map(scene, name, log):
     np.testing.assert_array_equal(contour.z, want.astype(np.float32))
     np.testing.assert_array_equal(contour.x, land.w.astype(np.float32))
     np.testing.assert_array_equal(contour.y, land.b.astype(np.float32))
-    path = _trace(fig, f"{name.upper()} path")
-    np.testing.assert_array_equal(path.x, runs[name].path[:, 0])
-    np.testing.assert_array_equal(path.y, runs[name].path[:, 1])
-    assert path.line.color == COLORS[name]
-    end = _trace(fig, "end")
-    assert (end.x[0], end.y[0]) == tuple(runs[name].path[-1])
-    start = _trace(fig, "start")
-    assert (start.x[0], start.y[0]) == (-6.0, 1.0)
+    # the descent is drawn in layout shapes (a move of the learning rate then redraws only those)
+    path = _shape(fig, f"{name.upper()} path")
+    np.testing.assert_allclose(path_points(path.path), runs[name].path, rtol=1e-8)
+    assert path.line.color == COLORS[name] and path.xref == "x" and path.yref == "y"
+    assert _shape(fig, "casing").path == path.path
+    end = _shape(fig, "end")
+    assert (end.xanchor, end.yanchor) == tuple(runs[name].path[-1]) and end.xsizemode == "pixel"
+    start = _shape(fig, "start")
+    assert (start.xanchor, start.yanchor) == (-6.0, 1.0)
+    # each has a legend entry, in the order the map used to list them
+    assert [t.name for t in fig.data if t.showlegend is not False and t.type == "scatter"] == [
+        "line A→B",
+        f"{name.upper()} path",
+        "end",
+        "start",
+    ]
     ab = _trace(fig, "line A→B")
     assert list(ab.x) == [-10.0, 10.0] and list(ab.y) == [0.0, 0.0] and list(ab.text) == ["A", "B"]
     assert list(fig.layout.xaxis.range) == [-10.0, 10.0] and list(fig.layout.yaxis.range) == [-10.0, 10.0]
     assert fig.layout.font.size == FONT_SIZE  # base_layout's projector fonts kept
     assert fig.layout.title.text == f"{name.upper()} loss over (w, b)"
     assert fig.data[0].colorbar.title.text == (f"log₁₀ {name.upper()}" if log else name.upper())
+
+
+def test_a_new_descent_changes_only_the_maps_shapes(scene):
+    # what keeps a move of the learning rate cheap in the browser: the traces stay exactly as they were
+    x, y, land, _, line = scene
+    a, b = (
+        figs.loss_map(
+            land,
+            "bce",
+            descent=ls.gradient_descent(x, y, loss="bce", w0=-6.0, b0=1.0, lr=lr, steps=50),
+            start=(-6.0, 1.0),
+            line=line,
+        ).to_plotly_json()
+        for lr in (1.0, 2.0)
+    )
+    assert json.dumps(a["data"], cls=PlotlyJSONEncoder) == json.dumps(b["data"], cls=PlotlyJSONEncoder)
+    assert a["layout"]["shapes"] != b["layout"]["shapes"]
+
+
+def test_svg_path_breaks_at_non_finite_points():
+    xs, ys = np.array([0.0, 1.0, np.nan, 2.0, 3.0]), np.array([0.0, 1.0, 5.0, np.inf, 3.0])
+    assert figs._svg_path(xs, ys) == "M0,0L1,1M3,3"
+    assert figs._svg_path(np.array([0.1]), np.array([1 / 3])) == "M0.1,0.333333333"
 
 
 def test_both_maps_share_the_colour_scale(scene):

@@ -8,7 +8,7 @@ import numpy as np
 
 from lossviz import landscape as ls
 from lossviz.params import format_number
-from tests.conftest import app_test, chart_specs
+from tests.conftest import app_test, chart_specs, path_points
 
 PAGE = "pages/3_Why_MSE_Fails.py"
 DEFAULTS = {p.name: p.default for p in ls.PARAMS}
@@ -92,9 +92,8 @@ def test_defaults_show_the_plateau_and_the_core_numbers():
         spec = charts[f"{name.upper()} loss over (w, b)"]
         assert spec["data"][0]["type"] == "contour"
         np.testing.assert_array_equal(array(spec["data"][0]["z"]), land[name].log10.astype(np.float32))
-        path = trace(spec, f"{name.upper()} path")
-        np.testing.assert_allclose(array(path["x"]), runs[name].path[:, 0])
-        np.testing.assert_allclose(array(path["y"]), runs[name].path[:, 1])
+        path = next(s for s in spec["layout"]["shapes"] if s.get("name") == f"{name.upper()} path")
+        np.testing.assert_allclose(path_points(path["path"]), runs[name].path, rtol=1e-8)
     heat = charts["Where MSE is not convex"]["data"][0]
     np.testing.assert_array_equal(array(heat["z"]), land["mse"].nonconvex.astype(np.uint8))
 
@@ -162,8 +161,8 @@ def test_controls_drive_readouts_charts_and_url():
     by_name = {p.name: p for p in ls.PARAMS}
     want = {"w0": 2.0, "lr": 0.1, "steps": 50}
     assert {k: at.query_params[k] for k in want} == {k: by_name[k].to_str(v) for k, v in want.items()}
-    start = trace(specs(at)["BCE loss over (w, b)"], "start")
-    assert array(start["x"]).tolist() == [2.0]
+    start = next(s for s in specs(at)["BCE loss over (w, b)"]["layout"]["shapes"] if s.get("name") == "start")
+    assert start["xanchor"] == 2.0
 
     at.segmented_control(key=key("view")).set_value("3d").run()
     assert_clean(at)
