@@ -7,6 +7,7 @@ import math
 import re
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -246,6 +247,7 @@ def test_gradient_range_and_rows():
 def test_gradient_figure():
     g = bh.gradient_curves(1e-15, 1, row_y=[1, 0, 1], row_z=[-40.0, 40.0, -40.0])
     fig = gradient_figure(g)
+    go.Figure(fig.to_dict())  # built without validation (fast_figure): plotly's full validation here
     names = [t.name for t in fig.data]
     assert names == ["through clip (eps = 1e-15)", "logits form: σ(z) − y", "your rows, logits", "your rows, clipped"]
     np.testing.assert_array_equal(_array(fig.data[0].y), g.clipped)
@@ -306,7 +308,7 @@ def test_every_setting_computes_quietly(recwarn):
             assert np.isfinite(g.z).all() and np.isfinite(g.clipped).all()
             assert g.bites == (label == 1 or eps > 2.0**-54)
             if eps in (1e-20, 1e-15, 0.1):
-                gradient_figure(g)
+                go.Figure(gradient_figure(g).to_dict())  # a valid plotly figure in every case
     assert len(recwarn) == 0
 
 
