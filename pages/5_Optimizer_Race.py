@@ -23,7 +23,7 @@ st.caption(
 
 
 # ---------------------------------------------------------------- cached computations (shared by all visitors)
-@st.cache_data(max_entries=32, ttl=3600, show_spinner=False)
+@st.cache_data(max_entries=32, ttl=3600, show_spinner="Training…")  # a spinner only when it trains
 def cached_race(seed, lrs, epochs, loss, optimizers):
     return rc.race(seed, dict(lrs), epochs, loss, optimizers)
 
@@ -117,8 +117,7 @@ if not chosen:
 if tab_race.open and chosen:
     with tab_race:
         try:
-            with st.spinner("Training…"):
-                result = cached_race(seed, tuple((o, lrs[o]) for o in chosen), epochs, loss, chosen)
+            result = cached_race(seed, tuple((o, lrs[o]) for o in chosen), epochs, loss, chosen)
         except ValueError as why:
             st.error(f"Could not run the race: {why}")
         else:
