@@ -19,6 +19,11 @@ CHARTS_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).ma
     traces: (el.data || []).map(t => ({type: t.type, name: t.name || '', x: Array.from(t.x || []).slice(0, 3)})),
     contours: el.querySelectorAll('.contourlayer .contour').length,
     lines: el.querySelectorAll('.scatterlayer .trace path.js-line').length,
+    // the descent path, its end and the start are layout shapes: their names, anchors and drawn SVG
+    shapes: ((el._fullLayout || {}).shapes || []).map((s, i) => ({
+        name: s.name || '', xanchor: s.xanchor === undefined ? null : s.xanchor,
+        drawn: ((el.querySelector(`.shapelayer path[data-index="${i}"]`) || {}).attributes || {d: {}}).d.value || '',
+    })),
 }))"""
 
 
@@ -45,8 +50,12 @@ def test_both_contour_maps_with_paths_and_a_typed_start(server_url, page):
     for name in ("MSE", "BCE"):
         chart = seen[f"{name} loss over (w, b)"]
         kinds = {(t["type"], t["name"]) for t in chart["traces"]}
-        assert ("contour", name) in kinds and ("scatter", f"{name} path") in kinds and ("scatter", "start") in kinds
-        assert chart["contours"] >= 1 and chart["lines"] >= 2  # the map is drawn, and so are path and line A→B
+        assert ("contour", name) in kinds and ("scatter", "line A→B") in kinds
+        assert chart["contours"] >= 1 and chart["lines"] >= 1  # the map is drawn, and so is the line A→B
+        shapes = {s["name"]: s for s in chart["shapes"]}
+        assert {f"{name} path", "casing", "end", "start"} <= set(shapes)
+        assert shapes[f"{name} path"]["drawn"].count("L") >= 50  # 100 steps: the whole path is on screen
+        assert shapes["start"]["drawn"] and shapes["start"]["xanchor"] == -6
     values = page.locator("[data-testid='stMetricValue']")
     assert [values.nth(i).inner_text() for i in range(2)] == start_norms(-6.0, 100)
 
@@ -62,8 +71,8 @@ def test_both_contour_maps_with_paths_and_a_typed_start(server_url, page):
     assert_no_exception(page)
     assert [values.nth(i).inner_text() for i in range(2)] == want
     for name in ("MSE", "BCE"):
-        start = next(t for t in maps(page)[f"{name} loss over (w, b)"]["traces"] if t["name"] == "start")
-        assert start["x"] == [2]
+        start = next(s for s in maps(page)[f"{name} loss over (w, b)"]["shapes"] if s["name"] == "start")
+        assert start["xanchor"] == 2
     w0 = next(p for p in ls.PARAMS if p.name == "w0")
     assert f"w0={w0.to_str(2.0)}" in page.url
     assert not page.js_errors, page.js_errors
