@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 import lossviz as lv
 from lossviz.figures.boundary import decision_boundary, downsample, hidden_unit_maps, loss_curve, to_uint8
+from lossviz.figures.common import log_ticks
 from lossviz.nn import flatten, grid_axes
 
 
@@ -38,3 +39,19 @@ def test_downsample_keeps_ends_and_bounds_size():
     assert idx[0] == 0 and idx[-1] == 4999 and len(idx) <= 600
     assert downsample(10).tolist() == list(range(10))
     assert to_uint8(np.array([np.nan, 0.0, 1.0, 2.0])).tolist() == [128, 0, 255, 255]
+
+
+def test_log_axes_show_numbers_however_narrow_the_range():
+    # powers of ten only where two or more fall inside the values; else plotly's own ticks, so an
+    # axis is never left without a number (a loss from 0.69 to 0.35 spans no power of ten)
+    assert log_ticks([0.3, 0.7]) == {}
+    assert log_ticks([0.05, 0.3]) == {}  # 0.1 alone: one labelled tick is too few to read a scale
+    assert log_ticks([0.001, 0.7]) == {"dtick": 1}
+    assert log_ticks(np.array([0.69, 0.35]), [0.02]) == {}  # 0.1 alone
+    assert log_ticks(np.array([0.69, 0.35]), [0.005]) == {"dtick": 1}  # several arrays: 0.1 and 0.01
+    assert log_ticks([0.0, -1.0, np.nan, np.inf]) == {} and log_ticks() == {}
+    stuck = np.linspace(0.69, 0.36, 1001)
+    assert _valid(loss_curve(stuck, upto=300)).layout.yaxis.dtick is None
+    assert _valid(loss_curve(np.geomspace(0.69, 1e-4, 1001))).layout.yaxis.dtick == 1
+    # the curve so far decides, not the whole run: early on a falling loss spans less than a decade
+    assert _valid(loss_curve(np.geomspace(0.69, 1e-4, 1001), upto=10)).layout.yaxis.dtick is None

@@ -232,6 +232,14 @@ def test_race_figure_one_thinned_trace_per_optimizer():
     assert fig.layout.annotations[0].yanchor == "bottom"
 
 
+def test_race_figure_log_axis_has_numbers_when_every_run_is_stuck():
+    stuck = {"sgd": np.linspace(0.6949, 0.6655, 1001)}  # the lessons' SGD run: no power of ten inside
+    fig = figs.race_figure(stuck, {"sgd": 0.01}, plateau=oc.plateau_level("bce"))
+    assert fig.layout.yaxis.type == "log" and fig.layout.yaxis.dtick is None  # plotly picks ticks in range
+    wide = {**stuck, "adam": np.geomspace(0.69, 1e-4, 1001)}
+    assert figs.race_figure(wide, {"sgd": 0.01, "adam": 0.01}).layout.yaxis.dtick == 1
+
+
 def test_band_figure_fills_between_percentiles(adam40):
     fig = figs.band_figure([adam40], plateau=0.3466)
     upper, lower, median = fig.data

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures.common import COLORS, FONT_SIZE, PROB_SCALE, fast_figure, layout_spec
+from lossviz.figures.common import COLORS, FONT_SIZE, PROB_SCALE, fast_figure, layout_spec, log_ticks
 
 LABEL_COLORS = {0: "#b35806", 1: "#2166ac"}  # the ends of PROB_SCALE
 LABEL_SYMBOLS = {0: "circle", 1: "diamond"}  # shape too, not colour alone
@@ -205,7 +205,7 @@ def loss_curve(
     idx = downsample(n, 300)
     layout = layout_spec(title=title, x="epoch", y="mean loss", height=300, showlegend=False, hovermode="closest")
     if log:
-        layout["yaxis"].update(type="log", dtick=1, tickformat="~g")  # decades only: 0.01, 0.1, 1
+        layout["yaxis"].update(type="log", tickformat="~g", **log_ticks(np.asarray(loss)[:n]))
     if total:
         layout["xaxis"]["range"] = [0, int(total)]
     data = [

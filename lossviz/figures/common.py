@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import plotly.graph_objects as go
 
 # Chosen by computation (tests/test_palette.py): every pair a student must tell apart keeps a CIE76
@@ -71,6 +74,21 @@ def layout_spec(*, title: str = "", x: str = "", y: str = "", height: int = 400,
         else:
             spec[key] = value
     return spec
+
+
+def log_ticks(*values) -> dict:
+    """Tick spacing for a log axis over ``values``: every power of ten when two or more of them fall
+    inside the values' span, else plotly's own choice.
+
+    Powers of ten alone leave an axis without a single number when the values span less than a
+    decade (a loss going from 0.69 to 0.35 has none): plotly then picks ticks inside the range.
+    """
+    v = np.concatenate([np.asarray(x, dtype=float).ravel() for x in values]) if values else np.array([])
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return {}
+    powers = math.floor(math.log10(v.max())) - math.ceil(math.log10(v.min())) + 1
+    return {"dtick": 1} if powers >= 2 else {}
 
 
 def legend_below(y: float) -> dict:

@@ -24,6 +24,7 @@ from lossviz.figures.common import (
     fast_figure,
     layout_spec,
     legend_below,
+    log_ticks,
 )
 from lossviz.outcomes import MAX_POINTS, thin_index
 
@@ -87,15 +88,16 @@ def _hline_spec(y: float, text: str, *, log: bool, xref: str = "x domain", yref:
     return shape, label
 
 
-def _loss_layout(title: str, loss_name: str, height: int, plateau: float | None, note: str = "") -> dict:
-    """The layout of a loss-per-epoch chart: log y-axis at powers of ten, legend below, the plateau line."""
+def _loss_layout(title: str, loss_name: str, height: int, plateau: float | None, values, note: str = "") -> dict:
+    """The layout of a loss-per-epoch chart over ``values`` (the curves, arrays): log y-axis
+    (:func:`~lossviz.figures.common.log_ticks`), legend below, the plateau line."""
     layout = layout_spec(
         title=title,
         x="epoch",
         y=f"mean {LOSS_NAMES[loss_name]} (log scale)",
         height=height,
         legend=LEGEND_BELOW,
-        yaxis={"type": "log", "dtick": 1},
+        yaxis={"type": "log", **log_ticks(*values, [] if plateau is None else [plateau])},
     )
     if plateau is not None:
         shape, label = _hline_spec(plateau, f"plateau {plateau:.4g}{note}", log=True)
@@ -132,7 +134,7 @@ def race_figure(
                 "hovertemplate": f"{NAMES[opt]}: %{{y:.4g}}<extra></extra>",
             }
         )
-    layout = _loss_layout(title, loss_name, height, plateau, ": two points at p = 0.5")
+    layout = _loss_layout(title, loss_name, height, plateau, list(curves.values()), ": two points at p = 0.5")
     return fast_figure({"data": data, "layout": apply_fixed_margins(layout, left=80, bottom=62)})
 
 
@@ -191,7 +193,8 @@ def band_figure(
                 hovertemplate=f"{name} median: %{{y:.4g}}<extra></extra>",
             )
         )
-    return fig.update_layout(_loss_layout(title, loss_name, height, plateau))
+    bands = [v for s in summaries for v in (s.p10, s.p90)]
+    return fig.update_layout(_loss_layout(title, loss_name, height, plateau, bands))
 
 
 def histogram_figure(
