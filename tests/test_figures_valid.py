@@ -50,6 +50,7 @@ def test_log_axes_show_numbers_however_narrow_the_range():
     assert log_ticks(np.array([0.69, 0.35]), [0.02]) == {}  # 0.1 alone
     assert log_ticks(np.array([0.69, 0.35]), [0.005]) == {"dtick": 1}  # several arrays: 0.1 and 0.01
     assert log_ticks([0.0, -1.0, np.nan, np.inf]) == {} and log_ticks() == {}
+    assert log_ticks([1e-6, 1.0], crowded=4) == {"dtick": 2} and log_ticks([1e-3, 1.0], crowded=4) == {"dtick": 1}
     stuck = np.linspace(0.69, 0.36, 1001)
     assert _valid(loss_curve(stuck, upto=300)).layout.yaxis.dtick is None
     assert _valid(loss_curve(np.geomspace(0.69, 1e-4, 1001))).layout.yaxis.dtick == 1

@@ -76,9 +76,9 @@ def layout_spec(*, title: str = "", x: str = "", y: str = "", height: int = 400,
     return spec
 
 
-def log_ticks(*values) -> dict:
+def log_ticks(*values, crowded: int | None = None) -> dict:
     """Tick spacing for a log axis over ``values``: every power of ten when two or more of them fall
-    inside the values' span, else plotly's own choice.
+    inside the values' span (every other one when more than ``crowded`` do), else plotly's own choice.
 
     Powers of ten alone leave an axis without a single number when the values span less than a
     decade (a loss going from 0.69 to 0.35 has none): plotly then picks ticks inside the range.
@@ -88,7 +88,9 @@ def log_ticks(*values) -> dict:
     if v.size == 0:
         return {}
     powers = math.floor(math.log10(v.max())) - math.ceil(math.log10(v.min())) + 1
-    return {"dtick": 1} if powers >= 2 else {}
+    if powers < 2:
+        return {}
+    return {"dtick": 2 if crowded is not None and powers > crowded else 1}
 
 
 def legend_below(y: float) -> dict:

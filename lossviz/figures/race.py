@@ -229,7 +229,7 @@ def histogram_figure(
             )
         )
     base_layout(fig, title=title, x=f"final {LOSS_NAMES[loss_name]} (log scale)", y="runs", height=height)
-    fig.update_xaxes(type="log", dtick=2, exponentformat="power")
+    fig.update_xaxes(type="log", exponentformat="power", **log_ticks(e, crowded=4))
     fig.update_layout(hovermode="closest", legend={**LEGEND_BELOW, "y": -0.3})
     if plateau is not None:
         fig.add_vline(x=plateau, line={"color": COLORS["grey"], "width": 1.5, "dash": "dot"})
@@ -338,8 +338,14 @@ def sweep_figure(
     fig.update_layout(hovermode="closest", legend={**LEGEND_BELOW, "y": -0.14})
     fig.update_xaxes(type="log", dtick=1, exponentformat="power")
     fig.update_xaxes(title_text="learning rate (log scale)", row=2, col=1)
+    finals = [v for s in sweeps for v in (s.p10, s.p90)] + [[guess]]
     fig.update_yaxes(
-        type="log", dtick=2, exponentformat="power", title_text=f"final {LOSS_NAMES[loss_name]}", row=1, col=1
+        type="log",
+        exponentformat="power",
+        title_text=f"final {LOSS_NAMES[loss_name]}",
+        row=1,
+        col=1,
+        **log_ticks(*finals, crowded=4),
     )
     fig.update_yaxes(range=[0, 105], ticksuffix="%", title_text="solved", row=2, col=1)
     _hline(fig, guess, f"guessing p = 0.5: {guess:.3g}")  # the top panel: axes x, y
