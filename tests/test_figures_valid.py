@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 import lossviz as lv
 from lossviz.figures.boundary import decision_boundary, downsample, hidden_unit_maps, loss_curve, to_uint8
-from lossviz.figures.common import log_ticks
+from lossviz.figures.common import NARROW_LOG_TICKS, log_ticks
 from lossviz.nn import flatten, grid_axes
 
 
@@ -44,15 +44,16 @@ def test_downsample_keeps_ends_and_bounds_size():
 def test_log_axes_show_numbers_however_narrow_the_range():
     # powers of ten only where two or more fall inside the values; else plotly's own ticks, so an
     # axis is never left without a number (a loss from 0.69 to 0.35 spans no power of ten)
-    assert log_ticks([0.3, 0.7]) == {}
-    assert log_ticks([0.05, 0.3]) == {}  # 0.1 alone: one labelled tick is too few to read a scale
+    narrow = {"nticks": NARROW_LOG_TICKS}
+    assert log_ticks([0.3, 0.7]) == narrow
+    assert log_ticks([0.05, 0.3]) == narrow  # 0.1 alone: one labelled tick is too few to read a scale
     assert log_ticks([0.001, 0.7]) == {"dtick": 1}
-    assert log_ticks(np.array([0.69, 0.35]), [0.02]) == {}  # 0.1 alone
+    assert log_ticks(np.array([0.69, 0.35]), [0.02]) == narrow  # 0.1 alone
     assert log_ticks(np.array([0.69, 0.35]), [0.005]) == {"dtick": 1}  # several arrays: 0.1 and 0.01
-    assert log_ticks([0.0, -1.0, np.nan, np.inf]) == {} and log_ticks() == {}
+    assert log_ticks([0.0, -1.0, np.nan, np.inf]) == {} and log_ticks() == {}  # nothing to place
     assert log_ticks([1e-6, 1.0], crowded=4) == {"dtick": 2} and log_ticks([1e-3, 1.0], crowded=4) == {"dtick": 1}
     stuck = np.linspace(0.69, 0.36, 1001)
-    assert _valid(loss_curve(stuck, upto=300)).layout.yaxis.dtick is None
+    assert _valid(loss_curve(stuck, upto=300)).layout.yaxis.nticks == NARROW_LOG_TICKS
     assert _valid(loss_curve(np.geomspace(0.69, 1e-4, 1001))).layout.yaxis.dtick == 1
     # the curve so far decides, not the whole run: early on a falling loss spans less than a decade
     assert _valid(loss_curve(np.geomspace(0.69, 1e-4, 1001), upto=10)).layout.yaxis.dtick is None

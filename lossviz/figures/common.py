@@ -76,12 +76,16 @@ def layout_spec(*, title: str = "", x: str = "", y: str = "", height: int = 400,
     return spec
 
 
+NARROW_LOG_TICKS = 6
+
+
 def log_ticks(*values, crowded: int | None = None) -> dict:
     """Tick spacing for a log axis over ``values``: every power of ten when two or more of them fall
     inside the values' span (every other one when more than ``crowded`` do), else plotly's own choice.
 
     Powers of ten alone leave an axis without a single number when the values span less than a
-    decade (a loss going from 0.69 to 0.35 has none): plotly then picks ticks inside the range.
+    decade (a loss going from 0.69 to 0.35 has none): plotly then picks at most
+    ``NARROW_LOG_TICKS`` ticks inside the range (0.4, 0.5, 0.6, 0.7), few enough for a phone.
     """
     v = np.concatenate([np.asarray(x, dtype=float).ravel() for x in values]) if values else np.array([])
     v = v[np.isfinite(v) & (v > 0)]
@@ -89,7 +93,7 @@ def log_ticks(*values, crowded: int | None = None) -> dict:
         return {}
     powers = math.floor(math.log10(v.max())) - math.ceil(math.log10(v.min())) + 1
     if powers < 2:
-        return {}
+        return {"nticks": NARROW_LOG_TICKS}
     return {"dtick": 2 if crowded is not None and powers > crowded else 1}
 
 
