@@ -97,6 +97,44 @@ def log_ticks(*values, crowded: int | None = None) -> dict:
     return {"dtick": 2 if crowded is not None and powers > crowded else 1}
 
 
+def pixel_shape(
+    x: float,
+    y: float,
+    *,
+    stroke: str,
+    width: float,
+    kind: str = "circle",
+    size: float | None = None,
+    path: str | None = None,
+    fill: str | None = None,
+) -> dict:
+    """A marker drawn as a layout shape, a fixed size in pixels at (x, y) in data units, above the traces.
+
+    ``kind`` "circle" or "rect", ``size`` pixels wide; or "path", ``path`` in pixels around (x, y).
+    Plotly redraws a moved shape alone, where a moved scatter point redraws its whole chart
+    (lossviz.ui.plot).
+    """
+    shape = {
+        "type": kind,
+        "xref": "x",
+        "yref": "y",
+        "xsizemode": "pixel",
+        "ysizemode": "pixel",
+        "xanchor": x,
+        "yanchor": y,
+        "layer": "above",
+        "line": {"color": stroke, "width": width},
+    }
+    if kind == "path":
+        shape["path"] = path
+    else:
+        h = size / 2
+        shape.update(x0=-h, x1=h, y0=-h, y1=h)
+    if fill is not None:
+        shape["fillcolor"] = fill
+    return shape
+
+
 def legend_below(y: float) -> dict:
     """A horizontal legend under the plot, its top at ``y`` (plot fractions, negative): on a phone a
     legend on top wraps into the title."""

@@ -23,15 +23,24 @@ from collections.abc import Mapping
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures.common import COLORS, DASHES, LINE_WIDTH, fast_figure, fixed_margin_spec, layout_spec
+from lossviz.figures.common import (
+    COLORS,
+    DASHES,
+    LINE_WIDTH,
+    fast_figure,
+    fixed_margin_spec,
+    layout_spec,
+    pixel_shape,
+)
 
 NAMES = {"bce": "BCE", "mse": "MSE", "hinge": "hinge"}
-SYMBOLS = {"bce": "circle", "mse": "square", "hinge": "diamond"}
 X_RANGE = (-0.03, 1.03)  # whole markers at p = 0 and p = 1
 MARKER_SUFFIX = " at p"  # a marker shape's name: "BCE at p", "MSE at p", "hinge at p"
-MARKER_HALF_PX = 7.5  # half a marker's width in pixels
+MARKER_PX = 15  # a marker's width in pixels
 # a diamond that looks as big as the circle and the square, in pixels around its centre
 DIAMOND_PATH = "M 0 -9.5 L 9.5 0 L 0 9.5 L -9.5 0 Z"
+# each loss's marker as a plotly shape: BCE a circle, MSE a square, hinge a diamond
+MARKER_SHAPES = {"bce": {"kind": "circle"}, "mse": {"kind": "rect"}, "hinge": {"kind": "path", "path": DIAMOND_PATH}}
 Y_PAD = 0.05  # of the y span, below and above the data: room for whole markers at the ends
 
 
@@ -92,24 +101,10 @@ def _markers(p: float, values: Mapping[str, float | None], kinds, log_y: bool = 
     for kind in kinds:
         if not _drawable(values.get(kind), log_y):
             continue
-        shape = {
-            "name": NAMES[kind] + MARKER_SUFFIX,
-            "xref": "x",
-            "yref": "y",
-            "xsizemode": "pixel",
-            "ysizemode": "pixel",
-            "xanchor": p,
-            "yanchor": values[kind],
-            "fillcolor": COLORS[kind],
-            "line": {"color": COLORS["ink"], "width": 2},
-            "layer": "above",
-        }
-        if SYMBOLS[kind] == "diamond":
-            shape.update(type="path", path=DIAMOND_PATH)
-        else:
-            h = MARKER_HALF_PX
-            shape.update(type="circle" if SYMBOLS[kind] == "circle" else "rect", x0=-h, x1=h, y0=-h, y1=h)
-        shapes.append(shape)
+        shape = pixel_shape(
+            p, values[kind], stroke=COLORS["ink"], width=2, fill=COLORS[kind], size=MARKER_PX, **MARKER_SHAPES[kind]
+        )
+        shapes.append({**shape, "name": NAMES[kind] + MARKER_SUFFIX})
     return shapes
 
 

@@ -21,7 +21,16 @@ from functools import lru_cache
 import numpy as np
 import plotly.graph_objects as go
 
-from lossviz.figures.common import COLORS, DASHES, FONT_SIZE, LINE_WIDTH, base_layout, fixed_margins, legend_below
+from lossviz.figures.common import (
+    COLORS,
+    DASHES,
+    FONT_SIZE,
+    LINE_WIDTH,
+    base_layout,
+    fixed_margins,
+    legend_below,
+    pixel_shape,
+)
 
 # One sequential scale for every loss map: near-white (low) to slate (high); CVD-safe by
 # being monochrome, and neither vermillion nor blue, so both paths read on it.
@@ -68,20 +77,29 @@ def _colorbar(name: str, log: bool) -> dict:
     return {"title": {"text": _colorbar_title(name, log), "side": "top"}, "thickness": 12, "len": 0.9}
 
 
+def _legend_entry(name: str, **style) -> dict:
+    """A legend-only entry (an empty trace) for what has none of its own: heatmaps and shapes."""
+    return {"type": "scatter", "x": [None], "y": [None], "name": name, **style}
+
+
 def _legend_swatch(name: str, color: str, opacity: float) -> dict:
-    """A legend entry for a filled area (heatmaps and shapes have none)."""
-    return {
-        "type": "scatter",
-        "x": [None],
-        "y": [None],
-        "mode": "markers",
-        "marker": {"symbol": "square", "size": 14, "color": color, "opacity": opacity},
-        "name": name,
-    }
+    """A legend entry for a filled area."""
+    return _legend_entry(
+        name, mode="markers", marker={"symbol": "square", "size": 14, "color": color, "opacity": opacity}
+    )
 
 
-def _overlay_2d(*, descent=None, start=None, line=None, name: str = "mse") -> list[dict]:
-    """Traces for the profile line A→B, the descent path with its end, and the start point."""
+def _legend_marker(name: str, symbol: str, color: str) -> dict:
+    """A legend entry for a marker drawn as a shape."""
+    return _legend_entry(
+        name,
+        mode="markers",
+        marker={"symbol": symbol, "size": 13, "color": color, "line": {"width": 2, "color": "white"}},
+    )
+
+
+def _overlay_2d(*, start=None, line=None) -> list[dict]:
+    """Traces for the profile line A→B and the start point (the non-convex map's overlay)."""
     traces = []
     if line is not None:
         (w1, b1), (w2, b2) = line
@@ -99,41 +117,6 @@ def _overlay_2d(*, descent=None, start=None, line=None, name: str = "mse") -> li
                 "marker": {"size": 8, "color": COLORS["marker"]},
                 "name": "line A→B",
                 "hoverinfo": "skip",
-            }
-        )
-    if descent is not None:
-        path = descent.path
-        traces.append(  # a white casing so the path reads on dark and light parts of the map
-            {
-                "type": "scatter",
-                "x": path[:, 0],
-                "y": path[:, 1],
-                "mode": "lines",
-                "line": {"color": "white", "width": LINE_WIDTH + 4},
-                "showlegend": False,
-                "hoverinfo": "skip",
-            }
-        )
-        traces.append(
-            {
-                "type": "scatter",
-                "x": path[:, 0],
-                "y": path[:, 1],
-                "mode": "lines",
-                "line": {"color": COLORS[name], "width": LINE_WIDTH + 1},
-                "name": f"{LABELS[name]} path",
-                "hovertemplate": "w=%{x:.3g}<br>b=%{y:.3g}<extra>" + LABELS[name] + " path</extra>",
-            }
-        )
-        traces.append(
-            {
-                "type": "scatter",
-                "x": path[-1:, 0],
-                "y": path[-1:, 1],
-                "mode": "markers",
-                "marker": {"symbol": "x", "size": 14, "color": COLORS[name], "line": {"width": 2, "color": "white"}},
-                "name": "end",
-                "hovertemplate": "end: w=%{x:.4g}, b=%{y:.4g}<extra></extra>",
             }
         )
     if start is not None:
@@ -163,25 +146,6 @@ def _svg_path(xs: np.ndarray, ys: np.ndarray) -> str:
     return "".join(parts)
 
 
-def _pixel_shape(kind: str, x: float, y: float, *, size: float, color: str, outline: str, width: float) -> dict:
-    """A marker drawn as a layout shape: ``size`` pixels wide at (x, y) in data units."""
-    h = size / 2
-    shape = {
-        "xref": "x",
-        "yref": "y",
-        "xsizemode": "pixel",
-        "ysizemode": "pixel",
-        "xanchor": x,
-        "yanchor": y,
-        "layer": "above",
-        "line": {"color": outline, "width": width},
-    }
-    if kind == "circle":
-        return {**shape, "type": "circle", "x0": -h, "x1": h, "y0": -h, "y1": h, "fillcolor": color}
-    # an x: two crossed bars
-    return {**shape, "type": "path", "path": f"M{-h},{-h}L{h},{h}M{-h},{h}L{h},{-h}"}
-
-
 def _descent_shapes(*, descent, start, name: str) -> tuple[list[dict], list[dict]]:
     """The descent path, its end and the start as layout shapes, and legend entries for them.
 
@@ -198,56 +162,22 @@ def _descent_shapes(*, descent, start, name: str) -> tuple[list[dict], list[dict
         shapes.append(
             {**line, "name": f"{LABELS[name]} path", "line": {"color": COLORS[name], "width": LINE_WIDTH + 1}}
         )
-        legend.append(_legend_line(f"{LABELS[name]} path", COLORS[name], LINE_WIDTH + 1))
+        legend.append(
+            _legend_entry(f"{LABELS[name]} path", mode="lines", line={"color": COLORS[name], "width": LINE_WIDTH + 1})
+        )
         (w_end, b_end) = descent.path[-1]
         if np.isfinite(w_end) and np.isfinite(b_end):
-            end = {"size": 14, "x": float(w_end), "y": float(b_end)}
-            shapes.append(
-                {**_pixel_shape("x", **end, color=COLORS[name], outline="white", width=7), "name": "end casing"}
-            )
-            shapes.append(
-                {**_pixel_shape("x", **end, color=COLORS[name], outline=COLORS[name], width=3), "name": "end"}
-            )
+            h = 14 / 2
+            cross = f"M{-h},{-h}L{h},{h}M{-h},{h}L{h},{-h}"  # an x: two crossed bars, 14 pixels wide
+            for stroke, width, what in (("white", 7, "end casing"), (COLORS[name], 3, "end")):
+                at = pixel_shape(float(w_end), float(b_end), stroke=stroke, width=width, kind="path", path=cross)
+                shapes.append({**at, "name": what})
         legend.append(_legend_marker("end", "x", COLORS[name]))
     if start is not None:
-        shapes.append(
-            {
-                **_pixel_shape(
-                    "circle",
-                    float(start[0]),
-                    float(start[1]),
-                    size=13,
-                    color=COLORS["marker"],
-                    outline="white",
-                    width=2,
-                ),
-                "name": "start",
-            }
-        )
+        at = pixel_shape(float(start[0]), float(start[1]), stroke="white", width=2, size=13, fill=COLORS["marker"])
+        shapes.append({**at, "name": "start"})
         legend.append(_legend_marker("start", "circle", COLORS["marker"]))
     return shapes, legend
-
-
-def _legend_line(name: str, color: str, width: float) -> dict:
-    return {
-        "type": "scatter",
-        "x": [None],
-        "y": [None],
-        "mode": "lines",
-        "line": {"color": color, "width": width},
-        "name": name,
-    }
-
-
-def _legend_marker(name: str, symbol: str, color: str) -> dict:
-    return {
-        "type": "scatter",
-        "x": [None],
-        "y": [None],
-        "mode": "markers",
-        "marker": {"symbol": symbol, "size": 13, "color": color, "line": {"width": 2, "color": "white"}},
-        "name": name,
-    }
 
 
 def _plane_figure(land, traces: list, *, title: str, height: int, shapes: list | None = None) -> go.Figure:
