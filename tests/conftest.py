@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from pathlib import Path
@@ -26,6 +27,17 @@ def app_test(path: str, query: dict | None = None, timeout: float = 30) -> AppTe
     for k, v in (query or {}).items():
         at.query_params[k] = v
     return at.run()
+
+
+def plotly_array(value) -> np.ndarray:
+    """A plotly >= 6 typed array ({"dtype", "bdata", "shape"}) or a plain list, as numpy."""
+    if isinstance(value, dict) and "bdata" in value:
+        a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
+        shape = value.get("shape")
+        if shape:
+            a = a.reshape([int(s) for s in str(shape).split(",")])
+        return a
+    return np.asarray(value, dtype=float)
 
 
 def chart_specs(at) -> list[dict]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import math
 import re
 
@@ -15,16 +14,10 @@ from hypothesis import strategies as st
 import lossviz as lv
 from lossviz import blackhole as bh
 from lossviz.figures.blackhole import gradient_figure, loss_histogram
+from tests.conftest import plotly_array
 
 ARROGANT = ([1, 0, 1], [0.0, 1.0, 0.0])
 PERFECT = ([1, 0, 1], [1.0, 0.0, 1.0])
-
-
-def _array(value):
-    """A plotly trace array as numpy (plotly >= 6 may hold typed arrays)."""
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
-    return np.asarray(value, dtype=float)
 
 
 # ---------------------------------------------------------------- presets
@@ -250,11 +243,11 @@ def test_gradient_figure():
     go.Figure(fig.to_dict())  # built without validation (fast_figure): plotly's full validation here
     names = [t.name for t in fig.data]
     assert names == ["through clip (eps = 1e-15)", "logits form: σ(z) − y", "your rows, logits", "your rows, clipped"]
-    np.testing.assert_array_equal(_array(fig.data[0].y), g.clipped)
-    np.testing.assert_array_equal(_array(fig.data[1].y), g.logits)
-    np.testing.assert_array_equal(_array(fig.data[2].x), [-40.0, -40.0])
-    np.testing.assert_array_equal(_array(fig.data[3].y), [0.0, 0.0])
-    np.testing.assert_array_equal(_array(fig.data[2].y), lv.sigmoid([-40.0, -40.0]) - 1)
+    np.testing.assert_array_equal(plotly_array(fig.data[0].y), g.clipped)
+    np.testing.assert_array_equal(plotly_array(fig.data[1].y), g.logits)
+    np.testing.assert_array_equal(plotly_array(fig.data[2].x), [-40.0, -40.0])
+    np.testing.assert_array_equal(plotly_array(fig.data[3].y), [0.0, 0.0])
+    np.testing.assert_array_equal(plotly_array(fig.data[2].y), lv.sigmoid([-40.0, -40.0]) - 1)
     shapes = [s for s in fig.layout.shapes if s.type == "rect"]
     assert [(s.x0, s.x1) for s in shapes] == [(-50.0, g.z_lo), (g.z_hi, 50.0)]
     assert len(gradient_figure(bh.gradient_curves(1e-15, 0)).data) == 2  # no rows: no markers
@@ -280,8 +273,8 @@ def test_loss_histogram():
     s = bh.summarize([1, 0, 1, 0, 1], [0.0, 0.2, 0.9, 1.0, 0.4], bins=10)
     fig = loss_histogram(s)
     assert len(fig.data) == 1
-    np.testing.assert_array_equal(_array(fig.data[0].y), s.counts)
-    np.testing.assert_allclose(_array(fig.data[0].x), (s.edges[:-1] + s.edges[1:]) / 2)
+    np.testing.assert_array_equal(plotly_array(fig.data[0].y), s.counts)
+    np.testing.assert_allclose(plotly_array(fig.data[0].x), (s.edges[:-1] + s.edges[1:]) / 2)
     assert fig.layout.xaxis.range == (0, s.edges[-1])
 
 

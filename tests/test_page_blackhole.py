@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import base64
 import re
 
 import numpy as np
 
 from lossviz import blackhole as bh
 from lossviz.params import format_number
-from tests.conftest import ROOT, app_test, chart_specs
+from tests.conftest import ROOT, app_test, chart_specs, plotly_array
 from tests.test_predictions_io import BAD_FILES
 
 PAGE = "pages/2_Log0_Black_Hole.py"
@@ -36,10 +35,7 @@ def chart(at, i: int = 0) -> dict:
 
 
 def trace_y(trace: dict) -> np.ndarray:
-    y = trace["y"]
-    if isinstance(y, dict):
-        return np.frombuffer(base64.b64decode(y["bdata"]), dtype=y["dtype"])
-    return np.asarray(y, dtype=float)
+    return plotly_array(trace["y"])
 
 
 def table(at):

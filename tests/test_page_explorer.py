@@ -6,15 +6,13 @@ Run as a script for the rerun benchmark (server time of a p-slider move):
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 import pytest
 
 import lossviz as lv
 from lossviz import explorer as ex
 from lossviz.params import format_number
-from tests.conftest import app_test, chart_specs
+from tests.conftest import app_test, chart_specs, plotly_array
 
 PAGE = "pages/1_Loss_Explorer.py"
 KEY = {name: f"explorer_{name}" for name in ("p", "y", "eps", "dtype", "hinge", "logy", "preset")}
@@ -47,12 +45,6 @@ def assert_readouts(at, y, p, eps=1e-15, dtype="float64"):
     assert {k: got[k] for k in expected(y, p)} == expected(y, p, eps, dtype)
 
 
-def _array(value):
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-    return np.asarray(value, dtype=float)
-
-
 def charts(at) -> list[dict]:
     return chart_specs(at)
 
@@ -79,8 +71,8 @@ def test_defaults_readouts_and_charts_equal_the_core():
     assert "selected" in sel["layout"]["title"]["text"]
     c = ex.curves(1e-15)
     bce = next(t for t in sel["data"] if t["name"] == "BCE")
-    np.testing.assert_array_equal(_array(bce["x"]), c.p)
-    np.testing.assert_array_equal(_array(bce["y"]), lv.bce(np.ones(500), c.p, reduction="none"))
+    np.testing.assert_array_equal(plotly_array(bce["x"]), c.p)
+    np.testing.assert_array_equal(plotly_array(bce["y"]), lv.bce(np.ones(500), c.p, reduction="none"))
     m = markers(sel)
     assert [s["name"] for s in m] == ["BCE at p", "MSE at p", "hinge at p"]
     assert marker_xs(sel) == [0.7] * 3

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 
 from lossviz import landscape as ls
 from lossviz.params import format_number
-from tests.conftest import app_test, chart_specs, path_points
+from tests.conftest import app_test, chart_specs, path_points, plotly_array
 
 PAGE = "pages/3_Why_MSE_Fails.py"
 DEFAULTS = {p.name: p.default for p in ls.PARAMS}
@@ -25,17 +23,6 @@ def specs(at) -> dict:
     for spec in chart_specs(at):
         out[spec["layout"]["title"]["text"]] = spec
     return out
-
-
-def array(value) -> np.ndarray:
-    """A plotly >= 6 typed array ({"dtype", "bdata", "shape"}) or a plain list, as numpy."""
-    if isinstance(value, dict):
-        a = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-        shape = value.get("shape")
-        if shape:
-            a = a.reshape([int(s) for s in str(shape).split(",")])
-        return a
-    return np.asarray(value, dtype=float)
 
 
 def trace(spec: dict, name: str) -> dict:
@@ -91,11 +78,11 @@ def test_defaults_show_the_plateau_and_the_core_numbers():
     for name in ls.LOSSES:
         spec = charts[f"{name.upper()} loss over (w, b)"]
         assert spec["data"][0]["type"] == "contour"
-        np.testing.assert_array_equal(array(spec["data"][0]["z"]), land[name].log10.astype(np.float32))
+        np.testing.assert_array_equal(plotly_array(spec["data"][0]["z"]), land[name].log10.astype(np.float32))
         path = next(s for s in spec["layout"]["shapes"] if s.get("name") == f"{name.upper()} path")
         np.testing.assert_allclose(path_points(path["path"]), runs[name].path, rtol=1e-8)
     heat = charts["Where MSE is not convex"]["data"][0]
-    np.testing.assert_array_equal(array(heat["z"]), land["mse"].nonconvex.astype(np.uint8))
+    np.testing.assert_array_equal(plotly_array(heat["z"]), land["mse"].nonconvex.astype(np.uint8))
 
 
 def test_deep_link_sets_every_control():
@@ -130,7 +117,7 @@ def test_deep_link_sets_every_control():
     runs, land, prof = expected("overlapping", res=100, steps=100, **over)
     assert [m.value for m in at.metric] == metric_values(runs)
     spec = specs(at)["MSE loss over (w, b)"]
-    z = array(spec["data"][0]["z"])
+    z = plotly_array(spec["data"][0]["z"])
     assert z.shape == (100, 100)
     np.testing.assert_array_equal(z, land["mse"].loss.astype(np.float32))  # log colour off: the loss itself
     assert spec["layout"]["xaxis"]["range"] == [-12.0, 8.0] and spec["layout"]["yaxis"]["range"] == [-6.0, 6.0]
@@ -170,9 +157,9 @@ def test_controls_drive_readouts_charts_and_url():
     for name in ls.LOSSES:
         spec = charts[f"{name.upper()} loss surface"]
         assert spec["data"][0]["type"] == "surface"
-        np.testing.assert_array_equal(array(spec["data"][0]["z"]), land[name].log10.astype(np.float32))
+        np.testing.assert_array_equal(plotly_array(spec["data"][0]["z"]), land[name].log10.astype(np.float32))
     at.toggle(key=key("logc")).set_value(False).run()
-    z = array(specs(at)["BCE loss surface"]["data"][0]["z"])
+    z = plotly_array(specs(at)["BCE loss surface"]["data"][0]["z"])
     np.testing.assert_array_equal(z, land["bce"].loss.astype(np.float32))
     assert at.query_params["view"] == "3d" and at.query_params["logc"] == by_name["logc"].to_str(False)
 
@@ -218,7 +205,7 @@ def test_an_empty_window_or_line_is_refused_and_the_last_one_kept():
     assert text.startswith("The line was not changed: start and end are the same point (-10, 0)")
     _, _, prof = expected()  # the default line is still drawn
     mse = trace(specs(at)["Loss along the line A→B"], "MSE")
-    np.testing.assert_allclose(array(mse["y"]), prof.loss["mse"])
+    np.testing.assert_allclose(plotly_array(mse["y"]), prof.loss["mse"])
 
 
 BAD_EDITS = [
@@ -253,4 +240,4 @@ def test_good_point_edits_change_the_landscape():
     runs = {name: ls.gradient_descent(x, y, loss=name, w0=-6.0, b0=1.0, lr=1.0, steps=200) for name in ls.LOSSES}
     assert [m.value for m in at.metric] == metric_values(runs)
     data = trace(specs(at)["What each neuron predicts"], "data (label)")
-    np.testing.assert_allclose(array(data["x"]), x)
+    np.testing.assert_allclose(plotly_array(data["x"]), x)

@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-
 import numpy as np
 import pytest
 
 from lossviz import race as rc
 from lossviz.params import format_number
-from tests.conftest import app_test, chart_specs
+from tests.conftest import app_test, chart_specs, plotly_array
 
 PAGE = "pages/5_Optimizer_Race.py"
 SMALL = {"n": "20", "epochs": "200"}
-
-
-def _array(value) -> np.ndarray:
-    if isinstance(value, dict) and "bdata" in value:
-        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]))
-    return np.asarray(value, dtype=np.float64)
 
 
 def _ok(at):
@@ -34,7 +26,7 @@ def test_default_race_readouts_equal_the_core():
     specs = chart_specs(at)
     curves = specs[0]["data"]
     assert [t["name"] for t in curves] == ["SGD (lr 0.01)", "Adam (lr 0.01)", "RMSprop (lr 0.01)"]
-    y = _array(curves[1]["y"])
+    y = plotly_array(curves[1]["y"])
     assert y[-1] == pytest.approx(expect.runs["adam"].final_loss, rel=1e-6)
     assert len(specs) == 4  # the race plus one decision boundary per optimizer
     captions = " ".join(c.value for c in at.caption)
@@ -102,7 +94,7 @@ def test_learning_rate_sweep_tab():
     _ok(at)
     sw = rc.lr_sweep("sgd", "bce", 100, 0, 5)
     spec = chart_specs(at)[0]
-    np.testing.assert_allclose(_array(spec["data"][2]["y"]), sw.p50, rtol=1e-6)
+    np.testing.assert_allclose(plotly_array(spec["data"][2]["y"]), sw.p50, rtol=1e-6)
     assert any(f"best at lr {format_number(sw.best_lr)}" in md.value for md in at.markdown)
 
 
