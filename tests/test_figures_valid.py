@@ -42,16 +42,21 @@ def test_downsample_keeps_ends_and_bounds_size():
 
 
 def test_log_axes_show_numbers_however_narrow_the_range():
-    # powers of ten only where two or more fall inside the values; else plotly's own ticks, so an
-    # axis is never left without a number (a loss from 0.69 to 0.35 spans no power of ten)
+    # a few ticks at 1, 2, 5 (or 1, 3) times a power of ten; powers of ten alone over a wide span; plotly's
+    # own ticks inside half a decade, so an axis is never left without a number (0.69 to 0.35 spans no
+    # power of ten) nor crowded with one label per digit (plotly's choice for 0.69 to 0.019)
     narrow = {"nticks": NARROW_LOG_TICKS}
     assert log_ticks([0.3, 0.7]) == narrow
-    assert log_ticks([0.05, 0.3]) == narrow  # 0.1 alone: one labelled tick is too few to read a scale
-    assert log_ticks([0.001, 0.7]) == {"dtick": 1}
-    assert log_ticks(np.array([0.69, 0.35]), [0.02]) == narrow  # 0.1 alone
-    assert log_ticks(np.array([0.69, 0.35]), [0.005]) == {"dtick": 1}  # several arrays: 0.1 and 0.01
+    assert log_ticks([0.05, 0.3]) == {"tickvals": [0.05, 0.1, 0.2]}
+    assert log_ticks(np.array([0.69, 0.35]), [0.0187]) == {"tickvals": [0.02, 0.05, 0.1, 0.2, 0.5]}  # several arrays
+    assert log_ticks([0.005, 0.69]) == {"tickvals": [0.01, 0.03, 0.1, 0.3]}  # 1-2-5 would be 7 ticks
+    assert log_ticks([0.001, 0.7]) == {"tickvals": [0.001, 0.003, 0.01, 0.03, 0.1, 0.3]}
+    assert log_ticks([3e-4, 0.7]) == {"dtick": 1}  # 1-3 would be 7 ticks: powers of ten
     assert log_ticks([0.0, -1.0, np.nan, np.inf]) == {} and log_ticks() == {}  # nothing to place
     assert log_ticks([1e-6, 1.0], crowded=4) == {"dtick": 2} and log_ticks([1e-3, 1.0], crowded=4) == {"dtick": 1}
+    for lo in np.geomspace(1e-9, 0.9, 400):  # never more than NARROW_LOG_TICKS explicit values, all inside
+        ticks = log_ticks([lo, 0.95]).get("tickvals", [])
+        assert len(ticks) <= NARROW_LOG_TICKS and all(lo <= v <= 0.95 for v in ticks)
     stuck = np.linspace(0.69, 0.36, 1001)
     assert _valid(loss_curve(stuck, upto=300)).layout.yaxis.nticks == NARROW_LOG_TICKS
     assert _valid(loss_curve(np.geomspace(0.69, 1e-4, 1001))).layout.yaxis.dtick == 1

@@ -261,10 +261,11 @@ def test_histogram_reached_and_sweep_figures(adam40):
     np.testing.assert_array_equal(y[1:-2], counts["adam"])
     assert y[-2] == counts["adam"][-1]  # the last bar keeps its height up to the last edge
     assert fig.layout.xaxis.type == "log" and fig.layout.shapes[0].x0 == 0.3466
-    # the x axis always has numbers: every power of ten over a narrow range, every other over a wide one
+    # the x axis always has numbers: 1, 2, 5 over a narrow range, every other power of ten over a wide one
     narrow, _ = oc.log_histograms({"sgd": [0.35, 0.69]})
     assert narrow[0] == 0.1 and narrow[-1] == 1.0
-    assert figs.histogram_figure(narrow, {"sgd": np.ones(len(narrow) - 1)}).layout.xaxis.dtick == 1
+    ticks = figs.histogram_figure(narrow, {"sgd": np.ones(len(narrow) - 1)}).layout.xaxis.tickvals
+    assert ticks == (0.1, 0.2, 0.5, 1.0)
     wide, _ = oc.log_histograms({"adam": [1e-7, 0.69]})
     assert figs.histogram_figure(wide, {"adam": np.ones(len(wide) - 1)}).layout.xaxis.dtick == 2
 

@@ -80,18 +80,28 @@ NARROW_LOG_TICKS = 6
 
 
 def log_ticks(*values, crowded: int | None = None) -> dict:
-    """Tick spacing for a log axis over ``values``: every power of ten when two or more of them fall
-    inside the values' span (every other one when more than ``crowded`` do), else plotly's own choice.
+    """Tick values for a log axis over ``values``, so that it always carries a few legible numbers.
 
-    Powers of ten alone leave an axis without a single number when the values span less than a
-    decade (a loss going from 0.69 to 0.35 has none): plotly then picks at most
-    ``NARROW_LOG_TICKS`` ticks inside the range (0.4, 0.5, 0.6, 0.7), few enough for a phone.
+    - Three to ``NARROW_LOG_TICKS`` ticks at 1, 2 and 5 times a power of ten inside the values'
+      span, or else at 1 and 3 times: a loss from 0.69 to 0.019 is labelled 0.02, 0.05, 0.1, 0.2,
+      0.5 (plotly's own choice there labels every digit, 0.02 to 0.09 and 0.2 to 0.8, one over
+      another), one from 0.69 to 0.005 is labelled 0.01, 0.03, 0.1, 0.3.
+    - Else every power of ten when two or more fall inside (every other one when more than
+      ``crowded`` do).
+    - Else, a span of less than half a decade (0.69 to 0.35 holds no power of ten), plotly picks at
+      most ``NARROW_LOG_TICKS`` ticks inside the range (0.4, 0.5, 0.6, 0.7).
     """
     v = np.concatenate([np.asarray(x, dtype=float).ravel() for x in values]) if values else np.array([])
     v = v[np.isfinite(v) & (v > 0)]
     if v.size == 0:
         return {}
-    powers = math.floor(math.log10(v.max())) - math.ceil(math.log10(v.min())) + 1
+    lo, hi = float(v.min()), float(v.max())
+    decades = range(math.floor(math.log10(lo)), math.ceil(math.log10(hi)) + 1)
+    for steps in ((1, 2, 5), (1, 3)):
+        nice = [float(f"{m}e{k}") for k in decades for m in steps if lo <= float(f"{m}e{k}") <= hi]
+        if 3 <= len(nice) <= NARROW_LOG_TICKS:
+            return {"tickvals": nice}
+    powers = sum(lo <= float(f"1e{k}") <= hi for k in decades)
     if powers < 2:
         return {"nticks": NARROW_LOG_TICKS}
     return {"dtick": 2 if crowded is not None and powers > crowded else 1}

@@ -29,6 +29,7 @@ from lossviz.figures.common import (
     base_layout,
     fixed_margins,
     legend_below,
+    log_ticks,
     pixel_shape,
 )
 
@@ -383,7 +384,11 @@ def descent_figure(descents: dict, *, height: int = 380):
         x="step",
         y="loss (log scale)",
         height=height,
-        yaxis={"type": "log", "exponentformat": "power"},
+        yaxis={
+            "type": "log",
+            "exponentformat": "power",
+            **log_ticks(descents["mse"].loss, descents["bce"].loss, crowded=4),
+        },
     )
 
 

@@ -155,3 +155,30 @@ def wait_for_app(pg, timeout: float = 30_000) -> None:
 def assert_no_exception(pg) -> None:
     boxes = pg.locator("[data-testid='stException']")
     assert boxes.count() == 0, boxes.first.inner_text()
+
+
+OVERLAPPING_TICKS_JS = r"""() => {
+  const out = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const title = (plot.querySelector('.gtitle') || {}).textContent || '(untitled)';
+    for (const layer of plot.querySelectorAll('g.xaxislayer-above, g.yaxislayer-above, g.cbaxis')) {
+      const labels = [...layer.querySelectorAll('text')]
+        .filter((t) => t.textContent.trim() && t.getClientRects().length)
+        .map((t) => [t.textContent, t.getBoundingClientRect()]);
+      for (let i = 0; i < labels.length; i++) {
+        for (let j = i + 1; j < labels.length; j++) {
+          const [a, ra] = labels[i], [b, rb] = labels[j];
+          const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+          const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+          if (w > 1 && h > 1) out.push(`${title}: "${a}" over "${b}"`);
+        }
+      }
+    }
+  }
+  return out;
+}"""
+
+
+def overlapping_ticks(pg) -> list[str]:
+    """Pairs of tick labels drawn one over another on the same axis, in every plotly chart on the page."""
+    return pg.evaluate(OVERLAPPING_TICKS_JS)

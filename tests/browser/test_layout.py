@@ -1,7 +1,7 @@
 """Every page on a phone (390 px) and on a projector in presenter view (1280x720).
 
 Screenshots are saved as test artefacts (LOSSVIZ_ARTIFACTS, default artifacts/screenshots, git-ignored).
-At 390 px: no horizontal scrollbar and no chart wider than the viewport.
+At 390 px: no horizontal scrollbar and no chart wider than the viewport. Both: no tick labels drawn over each other.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from lossviz.lessons import HOME, LESSONS
-from tests.browser.conftest import ROOT, assert_no_exception, wait_for_app
+from tests.browser.conftest import ROOT, assert_no_exception, overlapping_ticks, wait_for_app
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(os.environ.get("LOSSVIZ_ARTIFACTS", ROOT / "artifacts" / "screenshots"))
@@ -39,6 +39,7 @@ def test_phone_width_has_no_horizontal_overflow(browser, server_url, lesson):
         )
         assert widths or lesson is HOME, "no chart on the page"
         assert max(widths, default=0) <= 390 + 0.5, f"a chart reaches {max(widths)}px on a 390px screen"
+        assert overlapping_ticks(pg) == []
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / f"{lesson.id}-390.png"))
     finally:
@@ -58,6 +59,7 @@ def test_presenter_view_on_a_projector(browser, server_url, lesson):
             pg.locator("[data-testid='stSidebar']").bounding_box()["width"] < 50
         )
         assert pg.evaluate("() => parseFloat(getComputedStyle(document.documentElement).fontSize)") >= 20
+        assert overlapping_ticks(pg) == []
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         pg.screenshot(path=str(ARTIFACTS / f"{lesson.id}-present-1280x720.png"))
     finally:
