@@ -55,10 +55,3 @@ def frame(
     p = predict(theta[None], X, hidden, activation)[0]
     classes = (p >= 0.5).astype(int)
     return {"prob": prob, "units": units, "p": p, "classes": classes, "accuracy": float(np.mean(classes == y))}
-
-
-def loss_table(loss: np.ndarray, upto: int, max_points: int = 300) -> dict:
-    """The first ``upto`` losses as {"epoch": ..., "loss": ...}, thinned to ``max_points`` (ends kept)."""
-    n = max(1, min(int(upto), len(loss)))
-    idx = np.unique(np.linspace(0, n - 1, min(n, max_points)).round().astype(np.int64))
-    return {"epoch": idx, "loss": np.asarray(loss, dtype=np.float64)[idx]}

@@ -14,7 +14,7 @@ from lossviz.figures.raster import boundary_image, units_image
 from lossviz.nn import ACTIVATIONS, LOSSES, MAX_HIDDEN, grid_axes
 from lossviz.optimizers import OPTIMIZERS
 from lossviz.params import Param, format_number, md_escape
-from lossviz.playback import advance, epochs_per_tick, frame, loss_at, loss_table
+from lossviz.playback import advance, epochs_per_tick, frame, loss_at
 from lossviz.weights_io import weights_from_json, weights_to_json
 
 ui.setup_page("xor")
@@ -236,9 +236,12 @@ def live_view():
         status = "finished" if epoch >= last else ("paused" if epoch else "ready")
     m.metric("Status", status, width="content")
     left, right = st.columns([1.15, 1])
+    with right:  # one chart, updated in place, whether playing or paused
+        ui.chart(loss_curve(run.loss, upto=epoch + 1, total=state["epochs"], title="Loss so far"), key="xor_chart_loss")
+        st.caption("What each hidden unit computes (blue high, orange low):")
     if ss.get("xor_playing"):
-        # while playing: images and a Vega line, which update in place (a plotly chart would be
-        # rebuilt and remounted on every frame); pausing brings back the interactive charts
+        # while playing: the map and the hidden units as pictures, cheaper for the browser to show
+        # than a heatmap redrawn every frame; pausing brings back their interactive charts
         with left:
             st.image(
                 boundary_image(now["prob"], X, y, bounds),
@@ -246,15 +249,6 @@ def live_view():
                 width="stretch",
             )
         with right:
-            st.line_chart(
-                loss_table(run.loss, epoch + 1),
-                x="epoch",
-                y="loss",
-                height=260,
-                x_label="epoch",
-                y_label=f"mean {state['loss'].upper()}",
-            )
-            st.caption("What each hidden unit computes (blue high, orange low):")
             st.image(units_image(now["units"][:, ::2, ::2], run.activation))
             if state["dataset"] == "xor":
                 st.caption("The lesson's table of predictions appears when you pause.")
@@ -267,10 +261,6 @@ def live_view():
                 key="xor_chart_boundary",
             )
         with right:
-            ui.chart(
-                loss_curve(run.loss, upto=epoch + 1, total=state["epochs"], title="Loss so far"), key="xor_chart_loss"
-            )
-            st.caption("What each hidden unit computes (blue high, orange low):")
             ui.chart(
                 hidden_unit_maps(now["units"][:, ::4, ::4], x1[::4], x2[::4], run.activation), key="xor_chart_units"
             )

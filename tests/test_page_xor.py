@@ -10,7 +10,7 @@ import pytest
 import lossviz as lv
 from lossviz.playback import epochs_per_tick
 from lossviz.weights_io import weights_to_json
-from tests.conftest import app_test, chart_specs
+from tests.conftest import app_test, chart_specs, plotly_array
 
 PAGE = "pages/4_XOR_Training.py"
 
@@ -57,6 +57,32 @@ def test_play_pause_step_reset(lesson_run):
     at.button(key="xor_reset").click().run()
     assert metrics(at)["Epoch"] == "0 / 5,000" and metrics(at)["Status"] == "ready"  # nothing played yet
     assert not at.exception
+
+
+def _loss_chart(at) -> tuple[np.ndarray, np.ndarray]:
+    """The "Loss so far" chart's epochs and losses, as the browser receives them."""
+    (spec,) = [s for s in chart_specs(at) if s["layout"].get("title", {}).get("text") == "Loss so far"]
+    return plotly_array(spec["data"][0]["x"]), plotly_array(spec["data"][0]["y"])
+
+
+def test_loss_chart_is_one_chart_that_grows_while_playing(lesson_run):
+    """Playing and paused draw the same keyed plotly chart (no Vega chart, whose spec cost the server
+    about 100 ms a frame); each frame it ends at the epoch on show, with the run's own losses."""
+    at = app_test(PAGE)
+    tick = epochs_per_tick(5000)
+    epochs, losses = _loss_chart(at)
+    np.testing.assert_array_equal(epochs, [0])
+    at.button(key="xor_play").click().run()
+    for frame in (1, 2, 3):
+        assert metrics(at)["Epoch"] == f"{frame * tick:,} / 5,000"
+        assert not at.get("arrow_vega_lite_chart")
+        epochs, losses = _loss_chart(at)
+        assert epochs[0] == 0 and epochs[-1] == frame * tick
+        np.testing.assert_array_equal(losses, lesson_run.loss[epochs].astype(np.float32))
+        at.run()
+    at.button(key="xor_play").click().run()  # Pause: the same chart, and the interactive map is back
+    epochs, _ = _loss_chart(at)
+    assert epochs[-1] == 4 * tick and len(chart_specs(at)) == 3
 
 
 def test_play_runs_to_the_end_and_stops(lesson_run):
