@@ -42,11 +42,13 @@ def test_downsample_keeps_ends_and_bounds_size():
 
 
 def test_log_axes_show_numbers_however_narrow_the_range():
-    # a few ticks at 1, 2, 5 (or 1, 3) times a power of ten; powers of ten alone over a wide span; plotly's
-    # own ticks inside half a decade, so an axis is never left without a number (0.69 to 0.35 spans no
-    # power of ten) nor crowded with one label per digit (plotly's choice for 0.69 to 0.019)
-    narrow = {"nticks": NARROW_LOG_TICKS}
-    assert log_ticks([0.3, 0.7]) == narrow
+    # a few ticks at 1, 2, 5 (or 1, 3) times a power of ten; powers of ten alone over a wide span; even
+    # steps over a narrow one, so an axis is never left without a number (0.69 to 0.35 spans no power
+    # of ten) nor crowded with one label per digit (plotly's choice for 0.69 to 0.019)
+    assert log_ticks([0.3, 0.7]) == {"tickvals": [0.3, 0.4, 0.5, 0.6, 0.7]}  # 0.7 / 0.1 is 6.999...: kept
+    assert log_ticks([0.12, 0.69]) == {"tickvals": [0.2, 0.3, 0.4, 0.5]}  # 0.6 would crowd 0.5 on a log scale
+    assert log_ticks([0.6945, 0.6948]) == {"tickvals": [0.6945, 0.6946, 0.6947, 0.6948]}
+    assert log_ticks([0.69, 0.69]) == {"nticks": NARROW_LOG_TICKS}  # one value: plotly centres it
     assert log_ticks([0.05, 0.3]) == {"tickvals": [0.05, 0.1, 0.2]}
     assert log_ticks(np.array([0.69, 0.35]), [0.0187]) == {"tickvals": [0.02, 0.05, 0.1, 0.2, 0.5]}  # several arrays
     assert log_ticks([0.005, 0.69]) == {"tickvals": [0.01, 0.03, 0.1, 0.3]}  # 1-2-5 would be 7 ticks
@@ -54,11 +56,13 @@ def test_log_axes_show_numbers_however_narrow_the_range():
     assert log_ticks([3e-4, 0.7]) == {"dtick": 1}  # 1-3 would be 7 ticks: powers of ten
     assert log_ticks([0.0, -1.0, np.nan, np.inf]) == {} and log_ticks() == {}  # nothing to place
     assert log_ticks([1e-6, 1.0], crowded=4) == {"dtick": 2} and log_ticks([1e-3, 1.0], crowded=4) == {"dtick": 1}
-    for lo in np.geomspace(1e-9, 0.9, 400):  # never more than NARROW_LOG_TICKS explicit values, all inside
-        ticks = log_ticks([lo, 0.95]).get("tickvals", [])
-        assert len(ticks) <= NARROW_LOG_TICKS and all(lo <= v <= 0.95 for v in ticks)
+    for lo in np.geomspace(1e-9, 0.94, 400):  # 2 to NARROW_LOG_TICKS values inside, none crowding the next
+        ticks = log_ticks([lo, 0.95]).get("tickvals")
+        if ticks is not None:
+            assert 2 <= len(ticks) <= NARROW_LOG_TICKS and all(lo <= v <= 0.95 for v in ticks)
+            assert np.diff(np.log10(ticks)).min() >= np.log10(0.95 / lo) / 8 - 1e-12
     stuck = np.linspace(0.69, 0.36, 1001)
-    assert _valid(loss_curve(stuck, upto=300)).layout.yaxis.nticks == NARROW_LOG_TICKS
+    assert _valid(loss_curve(stuck, upto=300)).layout.yaxis.tickvals == (0.6, 0.62, 0.64, 0.66, 0.68)
     assert _valid(loss_curve(np.geomspace(0.69, 1e-4, 1001))).layout.yaxis.dtick == 1
     # the curve so far decides, not the whole run: early on a falling loss spans less than a decade
     assert _valid(loss_curve(np.geomspace(0.69, 1e-4, 1001), upto=10)).layout.yaxis.dtick is None

@@ -79,6 +79,23 @@ def layout_spec(*, title: str = "", x: str = "", y: str = "", height: int = 400,
 NARROW_LOG_TICKS = 6
 
 
+def _linear_ticks(lo: float, hi: float) -> list[float]:
+    """Ticks at multiples of a 1-2-5 step inside [lo, hi] (at most ``NARROW_LOG_TICKS``), each at least
+    an eighth of the span (in log units) above the one below it: on a log axis the steps shrink
+    towards the top, where 0.6 and 0.7 would otherwise be drawn over each other."""
+    k = math.floor(math.log10(hi - lo)) - 1  # from a tenth of the span's order of magnitude up
+    for step in (float(f"{m}e{e}") for e in range(k, k + 3) for m in (1, 2, 5)):
+        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)  # 0.7 / 0.1 is 6.999...
+        if last - first + 1 <= NARROW_LOG_TICKS:
+            break
+    ticks = [float(f"{i * step:.12g}") for i in range(first, last + 1)]
+    kept: list[float] = []
+    for t in ticks:
+        if not kept or math.log10(t / kept[-1]) >= math.log10(hi / lo) / 8:
+            kept.append(t)
+    return kept
+
+
 def log_ticks(*values, crowded: int | None = None) -> dict:
     """Tick values for a log axis over ``values``, so that it always carries a few legible numbers.
 
@@ -88,8 +105,8 @@ def log_ticks(*values, crowded: int | None = None) -> dict:
       another), one from 0.69 to 0.005 is labelled 0.01, 0.03, 0.1, 0.3.
     - Else every power of ten when two or more fall inside (every other one when more than
       ``crowded`` do).
-    - Else, a span of less than half a decade (0.69 to 0.35 holds no power of ten), plotly picks at
-      most ``NARROW_LOG_TICKS`` ticks inside the range (0.4, 0.5, 0.6, 0.7).
+    - Else, a narrow span (0.69 to 0.12 holds no power of ten), evenly stepped ticks thinned where
+      the log scale crowds them (0.2, 0.3, 0.4, 0.5).
     """
     v = np.concatenate([np.asarray(x, dtype=float).ravel() for x in values]) if values else np.array([])
     v = v[np.isfinite(v) & (v > 0)]
@@ -102,9 +119,11 @@ def log_ticks(*values, crowded: int | None = None) -> dict:
         if 3 <= len(nice) <= NARROW_LOG_TICKS:
             return {"tickvals": nice}
     powers = sum(lo <= float(f"1e{k}") <= hi for k in decades)
-    if powers < 2:
+    if powers >= 2:
+        return {"dtick": 2 if crowded is not None and powers > crowded else 1}
+    if hi - lo <= 1e-9 * hi:  # one value: plotly centres it
         return {"nticks": NARROW_LOG_TICKS}
-    return {"dtick": 2 if crowded is not None and powers > crowded else 1}
+    return {"tickvals": _linear_ticks(lo, hi)}
 
 
 def pixel_shape(
