@@ -138,7 +138,11 @@ export default function (component) {
   const layout = themed(own, css, text);
   div.style.height = (layout.height || 450) + "px";
   const draw = (Plotly) => {
-    Plotly.react(div, sameTraces(div, fig.data || []), layout, data.config || {});
+    div.__lossvizGone = false;
+    const drawn = Plotly.react(div, sameTraces(div, fig.data || []), layout, data.config || {});
+    // the draw may end later (plotly draws again once the margins are known): see the cleanup below;
+    // a failed draw is still reported as the page's error
+    div.__lossvizDrawn = Promise.resolve(drawn).catch((err) => { setTimeout(() => { throw err; }); });
     if (!div.__lossvizResize) {
       // the column can change width without the window doing so (sidebar, phone rotation)
       div.__lossvizResize = new ResizeObserver(() => { if (div._fullLayout) Plotly.Plots.resize(div); });
@@ -148,8 +152,15 @@ export default function (component) {
   if (window.Plotly) draw(window.Plotly); // in the same task as Streamlit's update: no frame in between
   else plotlyLoaded(data.chunk).then(draw, (err) => { div.textContent = "This chart could not be drawn: " + err; });
   return () => {
+    div.__lossvizGone = true;
     if (div.__lossvizResize) div.__lossvizResize.disconnect();
-    if (window.Plotly) window.Plotly.purge(div);
+    div.__lossvizResize = undefined;
     div.__lossvizTraces = undefined;
+    // purge once the last draw has ended: purged in mid-draw, plotly's remaining steps find the
+    // graph's state gone and throw ("reading '_redrawFromAutoMarginCount'", "emit is not a
+    // function"), as slow browsers showed when a chart was removed right after it was drawn
+    (div.__lossvizDrawn || Promise.resolve()).then(() => {
+      if (div.__lossvizGone && window.Plotly) window.Plotly.purge(div);
+    });
   };
 }

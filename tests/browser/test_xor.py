@@ -38,6 +38,7 @@ def test_play_then_pause(page, server_url):
     wait_for_app(page)
     assert _epoch(page) == "0 / 20,000"
     page.evaluate("(sel) => { document.querySelector(sel).__lvTag = true; }", LOSS_CHART)
+    page.evaluate("() => { window.__lvMap = document.querySelector('.st-key-xor_chart_boundary .js-plotly-plot'); }")
     assert _loss_drawn(page) == 0
     page.get_by_role("button", name="▶ Play").click()
     seen, titles, drawn = set(), set(), set()
@@ -51,6 +52,8 @@ def test_play_then_pause(page, server_url):
     assert len(seen) >= 4, seen  # the counter moved several times
     assert len(titles) >= 3, titles  # and the heatmap with it
     assert -1 not in drawn and len(drawn) >= 3, drawn  # and the loss curve grew, on the same chart node
+    # the interactive map made way for a picture: removed, and purged once its last draw had ended
+    assert page.evaluate("() => !window.__lvMap.isConnected && window.__lvMap._fullLayout === undefined")
     page.get_by_role("button", name="⏸ Pause").click()
     # the status readout says "paused" once the browser has drawn every frame sent before the click
     page.wait_for_function(
