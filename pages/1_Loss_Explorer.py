@@ -55,7 +55,7 @@ def point_view() -> None:
     with link_box:
         query = urlencode(serialize(ex.PARAMS, state.values()))
         base = st.context.url or "/" + BY_ID["explorer"].url_path
-        st.code(base + ("?" + query if query else ""), language=None, wrap_lines=True)
+        ui.plain_code("explorer_link", base + ("?" + query if query else ""))
     state.sync()
 
 
@@ -265,7 +265,10 @@ st.subheader("Link and data")
 s_link, s_csv = st.columns([2.6, 1.4], gap="medium")
 with s_link:
     link_box = st.container()  # filled by point_view(): the link follows every move of p
-    st.caption("Copy this link (button at the right of the box): it opens the page with these settings.")
+    st.caption(
+        "Select and copy this link: it opens the page with these settings. "
+        "*Share this view* in the sidebar has a copy button and a QR code."
+    )
 with s_csv:
     st.download_button(
         "Curves as CSV",

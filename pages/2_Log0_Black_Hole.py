@@ -118,9 +118,9 @@ def row_list(rows: list[int]) -> str:
     return ("row " if len(rows) == 1 else "rows ") + shown + (f" and {len(rows) - 10:,} more" if len(rows) > 10 else "")
 
 
-def warnings_box(warnings: tuple[str, ...]) -> None:
+def warnings_box(key: str, warnings: tuple[str, ...]) -> None:
     if warnings:
-        st.code("\n".join(f"RuntimeWarning: {w}" for w in warnings), language=None, wrap_lines=True)
+        ui.plain_code(key, [f"RuntimeWarning: {w}" for w in warnings])
     else:
         st.caption("numpy raised no warning.")
 
@@ -279,7 +279,7 @@ def clip_cards(cmp, eps: float, dtype: str) -> None:
             },
             cmp.n,
         )
-        warnings_box(cmp.naive.warnings)
+        warnings_box("naive_warnings", cmp.naive.warnings)
         inf_rows, nan_rows = cmp.rows_where("naive", "inf"), cmp.rows_where("naive", "nan")
         if inf_rows:
             st.markdown(f"**inf** in {row_list(inf_rows)}: a certain mistake takes log(0) = −∞.")
@@ -302,7 +302,7 @@ def clip_cards(cmp, eps: float, dtype: str) -> None:
             },
             cmp.n,
         )
-        warnings_box(cmp.clipped.warnings)
+        warnings_box("clipped_warnings", cmp.clipped.warnings)
         if not trap.upper_ok:
             st.markdown(
                 f"In {dtype}, 1 − {format_number(eps)} rounds to exactly 1: the upper bound does not move "

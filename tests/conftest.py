@@ -40,6 +40,12 @@ def plotly_array(value) -> np.ndarray:
     return np.asarray(value, dtype=float)
 
 
+def plain_code(at, key: str) -> list[str]:
+    """The lines that ``lossviz.ui.plain_code(key, ...)`` shows, as written (backticks stripped)."""
+    (md,) = at.get_by_key(f"lv_code_{key}").markdown
+    return [line.removeprefix("`").removesuffix("`") for line in md.value.split("  \n")]
+
+
 def chart_specs(at) -> list[dict]:
     """The plotly JSON of every chart on the page, in page order, as the browser receives it.
 

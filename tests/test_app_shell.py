@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from lossviz.lessons import LESSONS
-from tests.conftest import PAGES, ROOT, app_test
+from tests.conftest import PAGES, ROOT, app_test, plain_code
 
 
 def test_home_page_renders_formula_and_a_card_per_lesson():
@@ -29,3 +29,21 @@ def test_page_runs_without_exception(page):
     at = app_test(page)
     assert not at.exception, at.exception[0].message if at.exception else ""
     assert at.title, f"{page} has no title"
+
+
+def _plain_code_script():
+    from lossviz import ui
+
+    ui.plain_code("t", ["http://h/P?a=1&b=`x`", "bell\x07 *not bold* <b>not html</b>"])
+
+
+def test_plain_code_shows_text_literally():
+    """Inline code shows markdown and HTML as typed; only a backtick (which would end it) and an
+    unprintable character change, to %60 and ?, so a link stays a working link."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_function(_plain_code_script, default_timeout=30).run()
+    (md,) = at.get_by_key("lv_code_t").markdown
+    assert md.value == "`http://h/P?a=1&b=%60x%60`  \n`bell? *not bold* <b>not html</b>`"
+    assert plain_code(at, "t") == ["http://h/P?a=1&b=%60x%60", "bell? *not bold* <b>not html</b>"]
+    assert not md.proto.allow_html

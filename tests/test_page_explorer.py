@@ -12,7 +12,7 @@ import pytest
 import lossviz as lv
 from lossviz import explorer as ex
 from lossviz.params import format_number
-from tests.conftest import app_test, chart_specs, plotly_array
+from tests.conftest import app_test, chart_specs, plain_code, plotly_array
 
 PAGE = "pages/1_Loss_Explorer.py"
 KEY = {name: f"explorer_{name}" for name in ("p", "y", "eps", "dtype", "hinge", "logy", "preset")}
@@ -79,7 +79,7 @@ def test_defaults_readouts_and_charts_equal_the_core():
     assert [s["yanchor"] for s in m] == [lv.bce([1], [0.7]), lv.mse([1], [0.7]), lv.hinge([1], lv.logit([0.7]))]
     assert not markers(specs[1])  # y = 0 panel: line only
     assert marker_xs(specs[2]) == [0.7] * 3  # gradient panel
-    assert at.code[0].value == "/Loss_Explorer"  # defaults: a short link
+    assert plain_code(at, "explorer_link") == ["/Loss_Explorer"]  # defaults: a short link
     text = " ".join(md.value for md in at.markdown)
     assert f"p ≥ {format_number(lv.sigmoid(1.0))} for y = 1" in text  # hinge's margin, from the core
     assert f"MSE with {format_number(lv.mse_grad_z([1], [-10.0])[0])}, 11,014 times weaker" in text
@@ -111,7 +111,7 @@ def test_each_control_changes_the_readouts_to_the_cores_values():
     assert any("float32 rounds the clip's upper bound 1 − 1e-15 to exactly 1.0" in c.value for c in at.caption)
     assert any("Not drawn at this p: BCE = inf" in c.value for c in at.caption)
     assert at.query_params == {"p": "1.0", "y": "0", "dtype": "float32"}
-    assert at.code[0].value == "/Loss_Explorer?p=1.0&y=0&dtype=float32"
+    assert plain_code(at, "explorer_link") == ["/Loss_Explorer?p=1.0&y=0&dtype=float32"]
 
     at.toggle(key=KEY["hinge"]).set_value(False).run()
     at.toggle(key=KEY["logy"]).set_value(True).run()

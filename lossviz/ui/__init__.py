@@ -34,6 +34,8 @@ BASE_CSS = """
 /* live training redraws every 0.2 s: don't fade its elements as "stale" between frames */
 .st-key-xor_live [data-stale='true'] { opacity: 1 !important; transition: none !important; }
 @media (max-width: 640px) { h1 { font-size: 2rem !important; } }
+/* ui.plain_code: a long link breaks anywhere rather than run off a phone's screen */
+[class*='st-key-lv_code_'] code { overflow-wrap: anywhere; white-space: pre-wrap; }
 """
 PRESENT_CSS = """
 /* presenter view: everything larger, for the back of a classroom */
@@ -100,6 +102,20 @@ def share_dialog() -> None:
         return
     st.code(url, language=None, wrap_lines=True)
     st.image(qr_png(url, scale=12), width=460, caption="Scan to open this exact view")
+
+
+def plain_code(key: str, lines: list[str] | tuple[str, ...] | str) -> None:
+    """Text in a code font, one line each, selectable to copy: a link, numpy's warnings.
+
+    Not ``st.code``: its first use on a page loads Streamlit's 1.5 MB syntax highlighter, about
+    0.36 s of the browser's time on every load of the page (benchmarks/RESULTS.md). Inline code
+    in markdown shows its text literally; a backtick, the one character that would end it, is
+    percent-encoded (``%60``, as in a URL), and an unprintable character shows as ``?``.
+    """
+    lines = [lines] if isinstance(lines, str) else list(lines)
+    shown = ["".join("%60" if ch == "`" else ch if ch.isprintable() else "?" for ch in line) for line in lines]
+    with st.container(key=f"lv_code_{key}"):
+        st.markdown("  \n".join(f"`{line}`" for line in shown))
 
 
 def url_state(lesson_id: str, params: list[Param]) -> PageState:
