@@ -69,8 +69,10 @@ def recorded_run(dataset, n, noise, hidden, activation, loss, optimizer, lr, epo
 # ----------------------------------------------------------------- callbacks (run before the script body)
 
 
-def play_pause():
-    ss.xor_playing = not ss.get("xor_playing", False)
+def play_pause(play: bool):
+    """What the button said when it was pressed, not a toggle: a press that reaches the script twice
+    (a slow browser, a rerun in flight) still means what the student saw."""
+    ss.xor_playing = play
 
 
 def step(n):
@@ -188,6 +190,7 @@ def transport():
         "⏸ Pause" if playing else "▶ Play",
         key="xor_play",
         on_click=play_pause,
+        args=(not playing,),
         type="primary",
         width="stretch",
         disabled=locked or (ss.xor_epoch >= last and not playing),
