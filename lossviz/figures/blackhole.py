@@ -17,6 +17,7 @@ from lossviz.figures.common import (
     fixed_margin_spec,
     layout_spec,
     legend_below,
+    vline_shape,
 )
 from lossviz.params import format_number
 
@@ -123,18 +124,7 @@ def gradient_figure(curves: GradientCurves, *, height: int = 420) -> go.Figure:
                 "font": {"size": 15},  # the theme's text colour, legible on light and dark
             }
         ]
-        layout["shapes"].append(
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "y domain",
-                "x0": curves.edge,
-                "x1": curves.edge,
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": COLORS["grey"], "width": 1.5, "dash": "dot"},
-            }
-        )
+        layout["shapes"].append(vline_shape(curves.edge, COLORS["grey"], "dot"))
     return fast_figure({"data": data, "layout": layout})
 
 

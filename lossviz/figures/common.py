@@ -126,6 +126,20 @@ def log_ticks(*values, crowded: int | None = None) -> dict:
     return {"tickvals": _linear_ticks(lo, hi)}
 
 
+def vline_shape(x: float, color: str, dash: str, width: float = 1.5) -> dict:
+    """A vertical line at ``x`` (data units) across the whole plot, as a layout shape."""
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "y domain",
+        "x0": x,
+        "x1": x,
+        "y0": 0,
+        "y1": 1,
+        "line": {"color": color, "width": width, "dash": dash},
+    }
+
+
 def pixel_shape(
     x: float,
     y: float,

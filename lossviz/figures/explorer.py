@@ -31,6 +31,7 @@ from lossviz.figures.common import (
     fixed_margin_spec,
     layout_spec,
     pixel_shape,
+    vline_shape,
 )
 
 NAMES = {"bce": "BCE", "mse": "MSE", "hinge": "hinge"}
@@ -71,19 +72,6 @@ def _curve(x: np.ndarray, y: np.ndarray, kind: str) -> dict:
         "name": NAMES[kind],
         "line": {"color": COLORS[kind], "dash": DASHES[kind], "width": LINE_WIDTH},
         "hovertemplate": f"{NAMES[kind]}: %{{y:.4g}}<extra></extra>",
-    }
-
-
-def _vline(x: float, color: str, dash: str, width: float = 1.5) -> dict:
-    return {
-        "type": "line",
-        "xref": "x",
-        "yref": "paper",
-        "x0": x,
-        "x1": x,
-        "y0": 0,
-        "y1": 1,
-        "line": {"color": color, "width": width, "dash": dash},
     }
 
 
@@ -157,9 +145,9 @@ def loss_figure(
     shown = {k: v for k, v in (marker_values or {}).items() if k in kinds}
     layout["yaxis"]["range"] = _y_range([losses[k] for k in kinds], shown, log_y=log_y, tozero=True)
     data = [_curve(p, losses[k], k) for k in kinds]
-    layout["shapes"].append(_vline(marker_p, COLORS["grey"], "dot"))
+    layout["shapes"].append(vline_shape(marker_p, COLORS["grey"], "dot"))
     if show_hinge and margin_p is not None:
-        layout["shapes"].append(_vline(margin_p, COLORS["hinge"], "dash"))
+        layout["shapes"].append(vline_shape(margin_p, COLORS["hinge"], "dash"))
         layout["annotations"].append(
             {
                 "x": margin_p,
@@ -207,7 +195,7 @@ def gradient_figure(
             "line": {"color": COLORS["grey"], "width": 1},
         }
     )
-    layout["shapes"].append(_vline(marker_p, COLORS["grey"], "dot"))
+    layout["shapes"].append(vline_shape(marker_p, COLORS["grey"], "dot"))
     if marker_values is not None:
         layout["shapes"].extend(_markers(marker_p, marker_values, kinds))
     return fast_figure({"data": data, "layout": layout})
