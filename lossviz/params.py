@@ -19,13 +19,17 @@ MAX_RAW = 200  # characters of a raw value we look at; longer values are rejecte
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~=$&:])")
 
 
+def printable(text: str) -> str:
+    """``text`` with every unprintable character (controls, line breaks) shown as ``?``."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(text))
+
+
 def md_escape(text: str, limit: int = 60) -> str:
     """Escape user text for Streamlit markdown (no links, images or HTML), shortened."""
     text = str(text)
     if len(text) > limit:
         text = text[: limit - 1] + "…"
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    return _MD_SPECIAL.sub(r"\\\1", printable(text))
 
 
 def format_number(x: float, digits: int = 4) -> str:

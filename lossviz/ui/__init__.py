@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from lossviz.lessons import BY_ID, LESSONS, next_lesson
-from lossviz.params import Param, md_escape, parse, serialize
+from lossviz.params import Param, md_escape, parse, printable, serialize
 from lossviz.share import hidden_names, qr_png, share_url
 from lossviz.ui import plot
 
@@ -107,13 +107,13 @@ def share_dialog() -> None:
 def plain_code(key: str, lines: list[str] | tuple[str, ...] | str) -> None:
     """Text in a code font, one line each, selectable to copy: a link, numpy's warnings.
 
-    Not ``st.code``: its first use on a page loads Streamlit's 1.5 MB syntax highlighter, about
-    0.36 s of the browser's time on every load of the page (benchmarks/RESULTS.md). Inline code
+    Not ``st.code``: its first use on a page loads Streamlit's 1.5 MB syntax highlighter, 0.47 to
+    0.63 s of the browser's main thread on every Explorer load (benchmarks/RESULTS.md). Inline code
     in markdown shows its text literally; a backtick, the one character that would end it, is
     percent-encoded (``%60``, as in a URL), and an unprintable character shows as ``?``.
     """
     lines = [lines] if isinstance(lines, str) else list(lines)
-    shown = ["".join("%60" if ch == "`" else ch if ch.isprintable() else "?" for ch in line) for line in lines]
+    shown = [printable(line).replace("`", "%60") for line in lines]
     with st.container(key=f"lv_code_{key}"):
         st.markdown("  \n".join(f"`{line}`" for line in shown))
 
