@@ -145,7 +145,11 @@ export default function (component) {
     div.__lossvizDrawn = Promise.resolve(drawn).catch((err) => { setTimeout(() => { throw err; }); });
     if (!div.__lossvizResize) {
       // the column can change width without the window doing so (sidebar, phone rotation)
-      div.__lossvizResize = new ResizeObserver(() => { if (div._fullLayout) Plotly.Plots.resize(div); });
+      div.__lossvizResize = new ResizeObserver(() => {
+        // a chart just taken off the page also reports a new size: plotly rejects resizing it
+        // ("Resize must be passed a displayed plot div element"), an error nobody would handle
+        if (div._fullLayout && div.isConnected && !div.__lossvizGone) Plotly.Plots.resize(div).catch(() => {});
+      });
       div.__lossvizResize.observe(div);
     }
   };
