@@ -23,6 +23,7 @@ LRS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0,
 EPOCHS = (100, 200, 500, 1000, 2000, 5000, 10000, 20000)
 STEPS = (1, 10, 100, 1000)
 TICK_SECONDS = 0.18
+MAX_CATCH_UP = 8  # a late frame catches up at most 8 ticks (a slow machine keeps the run's pace)
 OPTIMIZER_NAMES = {"sgd": "SGD", "adam": "Adam", "rmsprop": "RMSprop"}
 PARAMS = [
     Param("dataset", "xor", kind="choice", choices=DATASETS),
@@ -181,11 +182,9 @@ if state["predict"]:
 locked = state["predict"] and guess is None  # nothing moves until the student has committed a guess
 
 
-def transport():
-    """Play/Pause, Step, Reset, New weights (outside the live fragment: a button redrawn every tick
-    would lose clicks)."""
-    playing = ss.get("xor_playing", False)
-    b = st.columns([1.3, 1, 1, 1, 1.3])
+def transport(b, playing: bool):
+    """Play/Pause, Step and Reset, drawn by the live view into the row's first four columns: a press
+    reruns only the live view, and the end of a run relabels them in the same frame."""
     b[0].button(
         "⏸ Pause" if playing else "▶ Play",
         key="xor_play",
@@ -207,24 +206,26 @@ def transport():
         disabled=locked or ss.xor_epoch >= last,
     )
     b[3].button("Reset", key="xor_reset", on_click=reset, width="stretch", help="Back to epoch 0, same initial weights")
-    b[4].button("New initial weights", key="xor_new", on_click=new_weights, width="stretch", help="Next seed")
 
 
-transport()
+b = st.columns([1.3, 1, 1, 1, 1.3])
+b[4].button("New initial weights", key="xor_new", on_click=new_weights, width="stretch", help="Next seed")
 if start is not None:
     st.info(f"Starting from uploaded weights: {md_escape(start['name'])}.")
     st.button("Use seeded weights again", key="xor_clear_start", on_click=clear_start)
 
 
 def live_view():
-    """Epoch counter, readouts, heatmap, loss curve and hidden units: redrawn alone while playing."""
-    if ss.get("xor_timer_on") != ss.get("xor_playing", False):
-        # Play/Pause was pressed but the full run that (un)sets this fragment's timer and relabels
-        # the buttons was superseded by a timer tick: ask for it again
-        st.rerun()
+    """Buttons, epoch counter, readouts, heatmap, loss curve and hidden units: the part of the page a
+    press of Play, Step or Reset reruns, and each frame while playing (the ticker at the end asks
+    for the next frame once this one has reached the browser)."""
     ss.xor_epoch = advance(ss.get("xor_epoch", 0), 0, last)
+    due = ui.ticks_due("lv_tick_xor", most=MAX_CATCH_UP)  # 1 while frames keep pace
     if ss.get("xor_playing", False):
-        ss.xor_epoch = advance(ss.xor_epoch, epochs_per_tick(state["epochs"]), last)
+        ss.xor_epoch = advance(ss.xor_epoch, due * epochs_per_tick(state["epochs"]), last)
+        ss.xor_playing = ss.xor_epoch < last  # the last frame is drawn paused: the run has ended
+    playing = ss.get("xor_playing", False)
+    transport(b, playing)
     epoch = ss.xor_epoch
     now = frame(run.history, epoch, X, y, hidden=run.hidden, activation=run.activation, bounds=bounds)
     loss_now = loss_at(run.loss, run.final_loss, epoch)
@@ -233,7 +234,7 @@ def live_view():
     m.metric("Epoch", f"{epoch:,} / {state['epochs']:,}", width="content")
     m.metric(f"{state['loss'].upper()} loss", format_number(loss_now), width="content")
     m.metric("Accuracy", f"{now['accuracy']:.0%}", width="content")
-    if ss.get("xor_playing"):
+    if playing:
         status = "training"
     else:
         status = "finished" if epoch >= last else ("paused" if epoch else "ready")
@@ -242,7 +243,7 @@ def live_view():
     with right:  # one chart, updated in place, whether playing or paused
         ui.chart(loss_curve(run.loss, upto=epoch + 1, total=state["epochs"], title="Loss so far"), key="xor_chart_loss")
         st.caption("What each hidden unit computes (blue high, orange low):")
-    if ss.get("xor_playing"):
+    if playing:
         # while playing: the map and the hidden units as pictures, cheaper for the browser to show
         # than a heatmap redrawn every frame; pausing brings back their interactive charts
         with left:
@@ -288,14 +289,13 @@ def live_view():
             f"You guessed: {guess}. The run ended at {now['accuracy']:.0%} accuracy, loss "
             f"{format_number(loss_now)}: {verdict}."
         )
-    if ss.get("xor_playing") and epoch >= last:
-        ss.xor_playing = False
-        st.rerun()  # stop the timer and relabel the buttons
+    if playing:
+        ss.xor_frame = ss.get("xor_frame", 0) + 1
+        ui.ticker("lv_tick_xor", frame=ss.xor_frame, every=TICK_SECONDS)
 
 
-ss.xor_timer_on = ss.get("xor_playing", False)
 with st.container(key="xor_live"):  # CSS keeps this box from fading as "stale" between frames
-    st.fragment(live_view, run_every=TICK_SECONDS if ss.xor_timer_on else None)()
+    st.fragment(live_view)()
 
 if run.diverged_at is not None:
     st.error(f"{run.message}. The weights stop at epoch {last:,}; try a smaller learning rate.")

@@ -16,6 +16,7 @@ from lossviz.lessons import BY_ID, LESSONS, next_lesson
 from lossviz.params import Param, md_escape, parse, printable, serialize
 from lossviz.share import hidden_names, qr_png, share_url
 from lossviz.ui import plot
+from lossviz.ui.ticker import ticker, ticks_due  # noqa: F401 - part of the pages' API
 
 ROOT = Path(__file__).resolve().parents[2]
 GLOBAL_PARAMS = ("present", "hide")  # kept in the URL across reruns on every page
@@ -34,6 +35,8 @@ BASE_CSS = """
 /* live training redraws every 0.2 s: don't fade its elements as "stale" between frames */
 .st-key-xor_live [data-stale='true'] { opacity: 1 !important; transition: none !important; }
 @media (max-width: 640px) { h1 { font-size: 2rem !important; } }
+/* ui.ticker: a clock, nothing to see */
+[class*='st-key-lv_tick_'] { display: none !important; }
 /* ui.plain_code: a long link breaks anywhere rather than run off a phone's screen */
 [class*='st-key-lv_code_'] code { overflow-wrap: anywhere; white-space: pre-wrap; }
 """
