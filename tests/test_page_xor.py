@@ -203,3 +203,49 @@ def test_predict_then_reveal():
     # a new situation asks again
     at.number_input(key="xor_seed").set_value(5).run()
     assert at.button(key="xor_play").disabled
+
+
+def _ticker_frames(at) -> list[int]:
+    """The frame numbers of the live view's clock (lossviz.ui.ticker) on the page: one while playing."""
+    from lossviz.ui.ticker import COMPONENT
+
+    found = [el for el in at.get("bidi_component") if el.proto.component_name == COMPONENT]
+    return [json.loads(el.proto.json)["frame"] for el in found]
+
+
+def test_ticker_drawn_while_playing_only():
+    """Play draws the clock last in the live view with a new frame number each run (the browser acts
+    on new data only); Pause, Step and the run's end leave it out, which stops the clock."""
+    at = app_test(PAGE, {"epochs": "100"})
+    assert _ticker_frames(at) == []
+    at.button(key="xor_play").click().run()
+    (first,) = _ticker_frames(at)
+    at.run()
+    assert _ticker_frames(at) == [first + 1]
+    at.button(key="xor_play").click().run()  # Pause
+    assert _ticker_frames(at) == [] and metrics(at)["Status"] == "paused"
+    at.button(key="xor_play").click().run()
+    assert len(_ticker_frames(at)) == 1
+    at.button(key="xor_step1").click().run()  # a step pauses
+    assert _ticker_frames(at) == [] and at.button(key="xor_play").label == "▶ Play"
+    at.button(key="xor_play").click().run()
+    for _ in range(45):
+        at.run()
+    # the run ends in the live view's own frame: drawn paused, buttons relabelled, no clock
+    assert metrics(at)["Status"] == "finished" and _ticker_frames(at) == []
+    assert at.button(key="xor_play").label == "▶ Play" and at.button(key="xor_play").disabled
+
+
+@pytest.mark.parametrize(("due", "ticks"), [(3, 3), (1, 1), (0, 1), (100, 8), ("x", 1)])
+def test_a_late_frame_catches_up(lesson_run, due, ticks):
+    """The ticker's request says how many intervals passed since the last one (ui.ticks_due): a late
+    frame advances that many ticks, at least 1 and at most 8, so a slow machine keeps the lesson's pace."""
+    at = app_test(PAGE)
+    tick = epochs_per_tick(5000)
+    at.button(key="xor_play").click().run()
+    at.session_state["_lv_due_lv_tick_xor"] = due  # what the ticker's trigger callback stores
+    at.run()
+    assert metrics(at)["Epoch"] == f"{(1 + ticks) * tick:,} / 5,000"
+    assert metrics(at)["BCE loss"] == lv.params.format_number(lesson_run.loss[(1 + ticks) * tick])
+    at.run()  # the next frame is on time again
+    assert metrics(at)["Epoch"] == f"{(2 + ticks) * tick:,} / 5,000"

@@ -70,6 +70,61 @@ def test_play_then_pause(page, server_url):
     assert page.js_errors == []
 
 
+def _messages(frames: list) -> list[tuple[str, str]]:
+    """The page's WebSocket traffic as (direction, kind): "sent rerun" or the ForwardMsg's type."""
+    import base64
+
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    out = []
+    for direction, payload in frames:
+        data = base64.b64decode(payload)
+        if direction == "sent":
+            msg = BackMsg()
+            msg.ParseFromString(data)
+            out.append(("sent", msg.WhichOneof("type")))
+        else:
+            msg = ForwardMsg()
+            msg.ParseFromString(data)
+            out.append(("got", msg.WhichOneof("type")))
+    return out
+
+
+def test_play_asks_for_one_frame_at_a_time(page, server_url):
+    """With the CPU slowed 4 times a frame takes longer than the 0.18 s tick.  The browser still asks
+    for the next frame only once the last one has come back (ui.ticker; run_every asked on a fixed
+    clock and queued reruns), and the run still ends at its last epoch, drawn paused."""
+    page.goto(f"{server_url}/XOR_Training?epochs=500")
+    wait_for_app(page)
+    cdp = page.context.new_cdp_session(page)
+    frames: list = []
+    cdp.send("Network.enable")
+    cdp.on("Network.webSocketFrameSent", lambda e: frames.append(("sent", e["response"]["payloadData"])))
+    cdp.on("Network.webSocketFrameReceived", lambda e: frames.append(("got", e["response"]["payloadData"])))
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
+    page.get_by_role("button", name="▶ Play").click()
+    page.wait_for_function(
+        "() => document.querySelectorAll(\"[data-testid='stMetricValue']\")[3].innerText === 'finished'",
+        timeout=120_000,
+    )
+    cdp.send("Emulation.setCPUThrottlingRate", {"rate": 1})
+    page.wait_for_timeout(1000)  # a request sent after the last frame would show up here
+    assert _epoch(page) == "500 / 500"
+    assert page.get_by_role("button", name="▶ Play").is_disabled()
+    sent = finished = 0
+    for _, kind in _messages(frames):
+        if kind == "rerun_script":
+            assert sent == finished, f"request {sent + 1} sent before run {sent} had finished"
+            sent += 1
+        elif kind == "script_finished":
+            finished += 1
+    assert sent >= 3 and sent == finished  # the Play press, then one request per frame
+    assert not [k for d, k in _messages(frames) if k == "auto_rerun"]  # no run_every clock
+    assert_no_exception(page)
+    assert page.js_errors == []
+
+
 def test_deep_link_settings_show(page, server_url):
     page.goto(f"{server_url}/XOR_Training?optimizer=adam&lr=0.01&epochs=1000&seed=2")
     wait_for_app(page)
