@@ -71,7 +71,8 @@ def test_play_then_pause(page, server_url):
 
 
 def _messages(frames: list) -> list[tuple[str, str]]:
-    """The page's WebSocket traffic as (direction, kind): "sent rerun" or the ForwardMsg's type."""
+    """The page's WebSocket traffic as (direction, kind): the BackMsg's or ForwardMsg's type, and for
+    the end of a run how it ended (FINISHED_FRAGMENT_RUN_SUCCESSFULLY, FINISHED_EARLY_FOR_RERUN, ...)."""
     import base64
 
     from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -87,7 +88,10 @@ def _messages(frames: list) -> list[tuple[str, str]]:
         else:
             msg = ForwardMsg()
             msg.ParseFromString(data)
-            out.append(("got", msg.WhichOneof("type")))
+            kind = msg.WhichOneof("type")
+            if kind == "script_finished":  # how the run ended, by its enum name
+                kind = ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)
+            out.append(("got", kind))
     return out
 
 
@@ -112,15 +116,20 @@ def test_play_asks_for_one_frame_at_a_time(page, server_url):
     page.wait_for_timeout(1000)  # a request sent after the last frame would show up here
     assert _epoch(page) == "500 / 500"
     assert page.get_by_role("button", name="▶ Play").is_disabled()
+    messages = _messages(frames)
+    ends = [k for _, k in messages if k.startswith("FINISHED_")]
     sent = finished = 0
-    for _, kind in _messages(frames):
+    for _, kind in messages:
         if kind == "rerun_script":
             assert sent == finished, f"request {sent + 1} sent before run {sent} had finished"
             sent += 1
-        elif kind == "script_finished":
+        elif kind.startswith("FINISHED_"):
             finished += 1
     assert sent >= 3 and sent == finished  # the Play press, then one request per frame
-    assert not [k for d, k in _messages(frames) if k == "auto_rerun"]  # no run_every clock
+    # every run was the live view's own, run to its end: no run abandoned for the next, and no full
+    # rerun to end the play
+    assert set(ends) == {"FINISHED_FRAGMENT_RUN_SUCCESSFULLY"}, ends
+    assert "auto_rerun" not in [k for _, k in messages]  # no run_every clock
     assert_no_exception(page)
     assert page.js_errors == []
 
