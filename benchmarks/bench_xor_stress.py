@@ -6,8 +6,9 @@ One server on 127.0.0.1, one Chromium with one context (one Streamlit session) p
 ``--busy`` processes that keep the CPU busy the whole time, standing in for the rest of a class.
 Every tab opens the XOR page at ``--epochs`` epochs, then ``--rounds`` times: Play, wait for
 "finished", Reset, wait for "ready".  Reported: plays finished, the time from Play to "finished"
-(median, max), and errors, which must be zero: page errors (uncaught in the page), a play that did
-not finish within 90 s, a tab whose page went blank, Streamlit exception boxes.
+(median, max), frame pictures the browser could not fetch (gone from the server: a broken image
+until the next frame), and errors, which must be zero: page errors (uncaught in the page), a play
+that did not finish within 90 s, a tab whose page went blank, Streamlit exception boxes.
 
 This is how the end of a Play was tested under load: with ``st.fragment(run_every=...)`` about one
 play in 30 blanked its tab ("Cannot set a node at a delta path"), and every tab threw a plotly
@@ -36,11 +37,13 @@ STATUS_IS = (
 )
 
 
-async def tab(browser, url: str, i: int, rounds: int, epochs: int, times: list, errors: list) -> None:
+async def tab(browser, url: str, i: int, rounds: int, epochs: int, times: list, errors: list, broken: list) -> None:
     ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         pg = await ctx.new_page()
         pg.on("pageerror", lambda e: errors.append(f"tab {i} page error: {str(e)[:160]}"))
+        # a frame's picture that was gone from the server before the browser fetched it
+        pg.on("console", lambda m: "Image source error" in m.text and broken.append(i))
         await pg.goto(f"{url}/{BY_ID['xor'].url_path}?epochs={epochs}", timeout=180_000)
         await pg.wait_for_function(STATUS_IS, arg=[STATUS, "ready"], timeout=180_000, polling=100)
         for r in range(rounds):
@@ -70,19 +73,28 @@ async def run(tabs: int, rounds: int, busy: int, epochs: int) -> dict:
     hogs = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(busy)]
     times: list[float] = []
     errors: list[str] = []
+    broken: list[int] = []
     t0 = time.perf_counter()
     try:
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=chromium_path(), args=LAUNCH_ARGS)
             try:
-                await asyncio.gather(*(tab(browser, url, i, rounds, epochs, times, errors) for i in range(tabs)))
+                await asyncio.gather(
+                    *(tab(browser, url, i, rounds, epochs, times, errors, broken) for i in range(tabs))
+                )
             finally:
                 await browser.close()
     finally:
         for h in hogs:
             h.kill()
         stop_server(proc, log)
-    return {"plays": tabs * rounds, "times": times, "errors": errors, "took": time.perf_counter() - t0}
+    return {
+        "plays": tabs * rounds,
+        "times": times,
+        "errors": errors,
+        "broken": broken,
+        "took": time.perf_counter() - t0,
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -102,6 +114,7 @@ def main(argv: list[str] | None = None) -> dict:
     print(f"| plays finished | {len(t)} of {r['plays']} |")
     if t:
         print(f"| Play to 'finished' | median {statistics.median(t):.1f} s, max {max(t):.1f} s |")
+    print(f"| frame pictures gone before the browser fetched them (404) | {len(r['broken'])} |")
     print(f"| errors | {len(r['errors'])} |")
     for e in r["errors"]:
         print(f"|  | {e} |")

@@ -10,7 +10,7 @@ import lossviz
 from lossviz import ui
 from lossviz.datasets import DATASETS
 from lossviz.figures.boundary import decision_boundary, hidden_unit_maps, loss_curve
-from lossviz.figures.raster import boundary_image, units_image
+from lossviz.figures.raster import boundary_image, png_data_url, units_image
 from lossviz.nn import ACTIVATIONS, LOSSES, MAX_HIDDEN, grid_axes
 from lossviz.optimizers import OPTIMIZERS
 from lossviz.params import Param, format_number, md_escape
@@ -245,15 +245,16 @@ def live_view():
         st.caption("What each hidden unit computes (blue high, orange low):")
     if playing:
         # while playing: the map and the hidden units as pictures, cheaper for the browser to show
-        # than a heatmap redrawn every frame; pausing brings back their interactive charts
+        # than a heatmap redrawn every frame; pausing brings back their interactive charts.  As
+        # data: URLs they arrive with the frame's readouts (no media file to fetch, or to miss)
         with left:
             st.image(
-                boundary_image(now["prob"], X, y, bounds),
+                png_data_url(boundary_image(now["prob"], X, y, bounds)),
                 caption=f"P(y = 1) after epoch {epoch:,}: blue means 1, orange 0 (interactive when paused)",
                 width="stretch",
             )
         with right:
-            st.image(units_image(now["units"][:, ::2, ::2], run.activation))
+            st.image(png_data_url(units_image(now["units"][:, ::2, ::2], run.activation)))
             if state["dataset"] == "xor":
                 st.caption("The lesson's table of predictions appears when you pause.")
     else:

@@ -249,3 +249,23 @@ def test_a_late_frame_catches_up(lesson_run, due, ticks):
     assert metrics(at)["BCE loss"] == lv.params.format_number(lesson_run.loss[(1 + ticks) * tick])
     at.run()  # the next frame is on time again
     assert metrics(at)["Epoch"] == f"{(2 + ticks) * tick:,} / 5,000"
+
+
+def test_playing_pictures_are_the_frame_itself():
+    """While playing, the map and the hidden units arrive as data: URLs inside the frame's message
+    (no media file for the browser to fetch, or to find deleted): exactly the core's pictures."""
+    from lossviz.figures.raster import boundary_image, units_image
+    from lossviz.playback import frame
+    from tests.test_raster import decode_data_url
+
+    at = app_test(PAGE)
+    at.button(key="xor_play").click().run()
+    epoch = epochs_per_tick(5000)
+    urls = [img.url for el in at.get("image") for img in el.proto.imgs]
+    assert len(urls) == 2 and all(u.startswith("data:image/png;base64,") for u in urls)
+    X, y = lv.xor()
+    run = lv.train(X, y, epochs=5000, seed=0, record_history=True)
+    bounds = lv.plot_bounds(X)
+    now = frame(run.history, epoch, X, y, hidden=run.hidden, activation=run.activation, bounds=bounds)
+    np.testing.assert_array_equal(decode_data_url(urls[0]), boundary_image(now["prob"], X, y, bounds))
+    np.testing.assert_array_equal(decode_data_url(urls[1]), units_image(now["units"][:, ::2, ::2], run.activation))

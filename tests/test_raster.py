@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 import lossviz as lv
 from lossviz.figures.boundary import LABEL_COLORS
 from lossviz.figures.common import PROB_SCALE
-from lossviz.figures.raster import boundary_image, colorize, units_image
+from lossviz.figures.raster import boundary_image, colorize, png_data_url, units_image
 
 
 def _hex(rgb) -> str:
@@ -39,3 +40,24 @@ def test_units_image_wraps_at_four_per_row():
     img = units_image(units, "tanh", scale=2, gap=6)
     assert img.shape == (2 * 20 + 6, 4 * 20 + 3 * 6, 3)
     assert units_image(np.zeros((3, 10, 10)), "relu").shape == (20, 3 * 20 + 2 * 6, 3)
+
+
+def decode_data_url(url: str) -> np.ndarray:
+    import base64
+    import io
+
+    from PIL import Image
+
+    head, _, body = url.partition(",")
+    assert head == "data:image/png;base64"
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(body))).convert("RGB"))
+
+
+def test_png_data_url_is_lossless_and_checks_its_input():
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 256, size=(7, 5, 3), dtype=np.uint8)
+    np.testing.assert_array_equal(decode_data_url(png_data_url(img)), img)
+    with pytest.raises(ValueError, match="RGB uint8 image.*float64"):
+        png_data_url(img.astype(float))
+    with pytest.raises(ValueError, match=r"\(7, 5\)"):
+        png_data_url(img[:, :, 0])

@@ -3,9 +3,17 @@
 A plotly chart is rebuilt and remounted by the browser on every update, which blanks it for a
 moment and costs tens of milliseconds per frame; an image just swaps its pixels. The colours
 are the same PROB_SCALE as the interactive charts shown when paused.
+
+:func:`png_data_url` turns an image into a ``data:`` URL, which ``st.image`` shows from the
+message itself.  Given the array, Streamlit stores a JPEG at quality 100 (49 KB for the map) as a
+media file that the browser fetches separately; under load the browser asked for some of them
+after they had been replaced and deleted (404, a broken picture).  The PNG is lossless and 14 KB.
 """
 
 from __future__ import annotations
+
+import base64
+import io
 
 import numpy as np
 
@@ -80,3 +88,14 @@ def units_image(units: np.ndarray, activation: str, *, scale: int = 2, gap: int 
         r, c = divmod(i, cols)
         out[r * (th + gap) : r * (th + gap) + th, c * (tw + gap) : c * (tw + gap) + tw] = tile
     return out
+
+
+def png_data_url(img: np.ndarray) -> str:
+    """An RGB ``uint8`` image (rows, columns, 3) as a ``data:image/png;base64,...`` URL."""
+    from PIL import Image  # Streamlit's own dependency; imported here to keep ``import lossviz`` light
+
+    if img.dtype != np.uint8 or img.ndim != 3 or img.shape[2] != 3:
+        raise ValueError(f"png_data_url needs an RGB uint8 image (rows, columns, 3), got {img.dtype} {img.shape}")
+    buf = io.BytesIO()
+    Image.fromarray(img).save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
