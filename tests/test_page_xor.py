@@ -236,10 +236,13 @@ def test_ticker_drawn_while_playing_only():
     assert at.button(key="xor_play").label == "▶ Play" and at.button(key="xor_play").disabled
 
 
-@pytest.mark.parametrize(("due", "ticks"), [(3, 3), (1, 1), (0, 1), (100, 8), ("x", 1)])
+@pytest.mark.parametrize(
+    ("due", "ticks"), [(3, 3), (1, 1), (0, 1), (100, 8), ("x", 1), (float("nan"), 1), (float("inf"), 1), (2.6, 2)]
+)
 def test_a_late_frame_catches_up(lesson_run, due, ticks):
     """The ticker's request says how many intervals passed since the last one (ui.ticks_due): a late
-    frame advances that many ticks, at least 1 and at most 8, so a slow machine keeps the lesson's pace."""
+    frame advances that many ticks, at least 1 and at most 8, so a slow machine keeps the lesson's pace.
+    Whatever else a client sends counts as 1."""
     at = app_test(PAGE)
     tick = epochs_per_tick(5000)
     at.button(key="xor_play").click().run()

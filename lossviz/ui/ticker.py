@@ -16,6 +16,7 @@ pace, more when they come late, so a page can keep its pace in time with fewer, 
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from pathlib import Path
 
@@ -47,8 +48,10 @@ def ticks_due(key: str, most: int) -> int:
 
     At least 1 and at most ``most`` (a tab left in the background should not jump to the end).
     """
-    due = st.session_state.pop(_due_key(key), 1)
-    return min(max(int(due), 1), most) if isinstance(due, int | float) else 1
+    due = st.session_state.pop(_due_key(key), 1)  # the browser's number: anything a client sends
+    if isinstance(due, bool) or not isinstance(due, int | float) or not math.isfinite(due):
+        return 1
+    return min(max(int(due), 1), most)
 
 
 def _due_key(key: str) -> str:
