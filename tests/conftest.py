@@ -40,6 +40,17 @@ def plotly_array(value) -> np.ndarray:
     return np.asarray(value, dtype=float)
 
 
+def decode_data_url(url: str) -> np.ndarray:
+    """The RGB pixels of a ``data:image/png;base64,...`` URL, as ``lossviz.figures.raster.png_data_url`` writes it."""
+    import io
+
+    from PIL import Image
+
+    head, _, body = url.partition(",")
+    assert head == "data:image/png;base64"
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(body))).convert("RGB"))
+
+
 def plain_code(at, key: str) -> list[str]:
     """The lines that ``lossviz.ui.plain_code(key, ...)`` shows, as written (backticks stripped)."""
     (md,) = at.get_by_key(f"lv_code_{key}").markdown

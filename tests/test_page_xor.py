@@ -10,7 +10,7 @@ import pytest
 import lossviz as lv
 from lossviz.playback import epochs_per_tick
 from lossviz.weights_io import weights_to_json
-from tests.conftest import app_test, chart_specs, plotly_array
+from tests.conftest import app_test, chart_specs, decode_data_url, plotly_array
 
 PAGE = "pages/4_XOR_Training.py"
 
@@ -259,7 +259,6 @@ def test_playing_pictures_are_the_frame_itself():
     (no media file for the browser to fetch, or to find deleted): exactly the core's pictures."""
     from lossviz.figures.raster import boundary_image, units_image
     from lossviz.playback import frame
-    from tests.test_raster import decode_data_url
 
     at = app_test(PAGE)
     at.button(key="xor_play").click().run()

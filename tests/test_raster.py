@@ -9,6 +9,7 @@ import lossviz as lv
 from lossviz.figures.boundary import LABEL_COLORS
 from lossviz.figures.common import PROB_SCALE
 from lossviz.figures.raster import boundary_image, colorize, png_data_url, units_image
+from tests.conftest import decode_data_url
 
 
 def _hex(rgb) -> str:
@@ -40,17 +41,6 @@ def test_units_image_wraps_at_four_per_row():
     img = units_image(units, "tanh", scale=2, gap=6)
     assert img.shape == (2 * 20 + 6, 4 * 20 + 3 * 6, 3)
     assert units_image(np.zeros((3, 10, 10)), "relu").shape == (20, 3 * 20 + 2 * 6, 3)
-
-
-def decode_data_url(url: str) -> np.ndarray:
-    import base64
-    import io
-
-    from PIL import Image
-
-    head, _, body = url.partition(",")
-    assert head == "data:image/png;base64"
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(body))).convert("RGB"))
 
 
 def test_png_data_url_is_lossless_and_checks_its_input():
