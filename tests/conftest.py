@@ -65,11 +65,13 @@ def chart_specs(at) -> list[dict]:
     """
     from lossviz.ui.plot import COMPONENT
 
-    specs = []
-    for el in at.get("bidi_component"):
-        if el.proto.component_name == COMPONENT:
-            specs.append(json.loads(json.loads(el.proto.json)["spec"]))
+    specs = [json.loads(data["spec"]) for data in component_data(at, COMPONENT)]
     return specs + [json.loads(el.proto.spec) for el in at.get("plotly_chart")]
+
+
+def component_data(at, name: str) -> list[dict]:
+    """The ``data`` of every ``st.components.v2`` component called ``name`` on the page, in page order."""
+    return [json.loads(el.proto.json) for el in at.get("bidi_component") if el.proto.component_name == name]
 
 
 @pytest.fixture

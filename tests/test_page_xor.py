@@ -10,7 +10,7 @@ import pytest
 import lossviz as lv
 from lossviz.playback import epochs_per_tick
 from lossviz.weights_io import weights_to_json
-from tests.conftest import app_test, chart_specs, decode_data_url, plotly_array
+from tests.conftest import app_test, chart_specs, component_data, decode_data_url, plotly_array
 
 PAGE = "pages/4_XOR_Training.py"
 
@@ -209,8 +209,7 @@ def _ticker_frames(at) -> list[int]:
     """The frame numbers of the live view's clock (lossviz.ui.ticker) on the page: one while playing."""
     from lossviz.ui.ticker import COMPONENT
 
-    found = [el for el in at.get("bidi_component") if el.proto.component_name == COMPONENT]
-    return [json.loads(el.proto.json)["frame"] for el in found]
+    return [data["frame"] for data in component_data(at, COMPONENT)]
 
 
 def test_ticker_drawn_while_playing_only():
