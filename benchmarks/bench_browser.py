@@ -22,7 +22,9 @@ system Chromium through Playwright, reusing tests/browser/conftest.py's start_se
   Target: each lesson's median within 1.3x of the trivial page's median.  A third page,
   benchmarks/one_chart_app.py, is the trivial page with one lesson chart (the Explorer's loss panel) in
   place of its own, drawn as the lessons draw it (lossviz.ui.plot): its ratio is what one moving lesson
-  chart costs.
+  chart costs.  A fourth, benchmarks/shell_page.py, is the trivial page served as a page of a temporary
+  copy of the app (the navigation, the sidebar, the shared styles): its ratio is what the app's shell
+  costs before any lesson content.
 * Live frame rate: Play on the XOR page (the lesson's 5000 epochs); a requestAnimationFrame loop in
   the page logs each change of what the heatmap shows (a newly decoded image while playing, the
   plotly title when paused) and the moment the Status readout says 'finished'.  Targets: at least 4
@@ -36,11 +38,14 @@ A script, not a test: the numbers depend on the machine and on what else it is d
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,6 +102,30 @@ FLOOR = Slider(
     "the trivial page with the Explorer's loss chart instead of its own (benchmarks/one_chart_app.py): "
     "what one moving lesson chart costs",
 )
+SHELL = Slider(
+    "trivial page in the lossviz shell",
+    "Trivial_in_the_shell",
+    "trivial_x",
+    True,
+    ("readout", "chart"),
+    "the trivial page as a page of this app (benchmarks/shell_page.py: the multipage navigation, the "
+    "sidebar and the shared styles of lossviz.ui.setup_page): what the shell costs before any lesson content",
+)
+SHELL_PAGE = "9_Trivial_in_the_shell.py"
+
+
+@contextlib.contextmanager
+def shell_app():
+    """A temporary copy of the app with benchmarks/shell_page.py among its pages (the app folder is not written)."""
+    with tempfile.TemporaryDirectory(prefix="lossviz-shell-") as tmp:
+        root = Path(tmp)
+        shutil.copy(ROOT / "app.py", root / "app.py")
+        shutil.copytree(ROOT / "pages", root / "pages", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(ROOT / ".streamlit", root / ".streamlit")
+        (root / "lossviz").symlink_to(ROOT / "lossviz", target_is_directory=True)
+        shutil.copy(ROOT / "benchmarks" / "shell_page.py", root / "pages" / SHELL_PAGE)
+        yield root
+
 
 # Installed in the page after it has loaded; (re)arms on every call.  Times are performance.now() ms.
 PROBE_JS = r"""(cfg) => {
@@ -367,7 +396,7 @@ def latency_rows(results: list[dict], trivial: list[dict]) -> list[dict]:
             rows.append(row(sec, s.name + " (baseline)", value))
             continue
         ratio = med / base
-        if s is FLOOR:  # a reference, not a lesson: no verdict
+        if s is FLOOR or s is SHELL:  # a reference, not a lesson: no verdict
             rows.append(row(sec, s.name, f"{value}; ratio {ratio:.2f}x; {s.note}"))
             continue
         verdict = "met" if ratio <= LATENCY_RATIO_TARGET else "MISSED"
@@ -531,6 +560,12 @@ def main(argv: list[str] | None = None) -> list[dict]:
                             lessons.insert(0, measure_slider(browser, furl, fproc.pid, FLOOR, presses))
                         finally:
                             stop_server(fproc, flog)
+                        with shell_app() as shell_root:
+                            sproc, surl, slog = start_server("app.py", cwd=shell_root)
+                            try:
+                                lessons.insert(0, measure_slider(browser, surl, sproc.pid, SHELL, presses))
+                            finally:
+                                stop_server(sproc, slog)
                         if not args.quick:  # again after the lessons: drift on the machine shows up as a spread
                             trivial.append(measure_slider(browser, turl, tproc.pid, TRIVIAL, presses))
                         merged = {
