@@ -124,6 +124,7 @@ def shell_app():
         shutil.copytree(ROOT / ".streamlit", root / ".streamlit")
         (root / "lossviz").symlink_to(ROOT / "lossviz", target_is_directory=True)
         shutil.copy(ROOT / "benchmarks" / "shell_page.py", root / "pages" / SHELL_PAGE)
+        shutil.copy(ROOT / "benchmarks" / "trivial_app.py", root / "trivial_app.py")  # run by the shell page
         yield root
 
 
