@@ -290,9 +290,8 @@ def live_view():
             f"You guessed: {guess}. The run ended at {now['accuracy']:.0%} accuracy, loss "
             f"{format_number(loss_now)}: {verdict}."
         )
-    if playing:
-        ss.xor_frame = ss.get("xor_frame", 0) + 1
-        ui.ticker("lv_tick_xor", frame=ss.xor_frame, every=TICK_SECONDS)
+    if playing:  # every playing run has moved the epoch on: it numbers the frame
+        ui.ticker("lv_tick_xor", frame=epoch, every=TICK_SECONDS)
 
 
 with st.container(key="xor_live"):  # CSS keeps this box from fading as "stale" between frames

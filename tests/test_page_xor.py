@@ -213,14 +213,15 @@ def _ticker_frames(at) -> list[int]:
 
 
 def test_ticker_drawn_while_playing_only():
-    """Play draws the clock last in the live view with a new frame number each run (the browser acts
-    on new data only); Pause, Step and the run's end leave it out, which stops the clock."""
+    """Play draws the clock last in the live view with a new frame number each run, the epoch (the
+    browser acts on new data only); Pause, Step and the run's end leave it out, which stops the clock."""
     at = app_test(PAGE, {"epochs": "100"})
     assert _ticker_frames(at) == []
     at.button(key="xor_play").click().run()
     (first,) = _ticker_frames(at)
+    assert first == epochs_per_tick(100)
     at.run()
-    assert _ticker_frames(at) == [first + 1]
+    assert _ticker_frames(at) == [first + epochs_per_tick(100)]
     at.button(key="xor_play").click().run()  # Pause
     assert _ticker_frames(at) == [] and metrics(at)["Status"] == "paused"
     at.button(key="xor_play").click().run()
