@@ -644,6 +644,18 @@ def test_loss_surface_draws_only_the_path_over_the_window(scene):
     assert _trace(fig, "start").z[0] == run.log10[0]
 
 
+def test_loss_surface_keeps_its_colour_bar_below_the_scene(scene):
+    # beside the scene, the colour bar took a quarter of a phone's width and pushed the loss axis's
+    # title off the figure's left edge: under it, the scene has the figure's full width
+    _, _, land, runs, _ = scene
+    fig = figs.loss_surface(land, "mse", log=True, descent=runs["mse"])
+    bar, scene_ = fig.data[0].colorbar, fig.layout.scene
+    assert bar.orientation == "h" and bar.yanchor == "top"
+    assert bar.y < scene_.domain.y[0]  # the bar hangs from below the scene's bottom edge
+    assert list(scene_.domain.x) == [0, 1]
+    assert bar.title.text == "log₁₀ MSE" == scene_.zaxis.title.text
+
+
 def test_nonconvex_map(scene):
     _, _, land, _, line = scene
     fig = figs.nonconvex_map(land, start=(-6.0, 1.0), line=line)

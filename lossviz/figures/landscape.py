@@ -40,6 +40,15 @@ CLEAR = "rgba(0,0,0,0)"
 NONCONVEX_COLOR = COLORS["logits"]  # reddish purple: where MSE's Hessian has a negative eigenvalue
 LABELS = {"mse": "MSE", "bce": "BCE"}
 LEGEND_BELOW = legend_below(-0.17)
+SURFACE_COLORBAR = {
+    "orientation": "h",
+    "x": 0.5,
+    "xanchor": "center",
+    "y": 0.02,
+    "yanchor": "top",
+    "len": 0.7,
+    "thickness": 10,
+}
 
 
 @lru_cache(maxsize=64)
@@ -228,7 +237,8 @@ def loss_surface(land, name: str, *, log: bool = True, descent=None, height: int
             "y": land.b.astype(np.float32),
             "z": _values(land[name], log),
             "colorscale": LOSS_SCALE,
-            "colorbar": _colorbar(name, log),
+            # under the scene, not beside it: a scene in half a page (or on a phone) needs all its width
+            "colorbar": {**_colorbar(name, log), **SURFACE_COLORBAR},
             "name": LABELS[name],
             "hovertemplate": "w=%{x:.3g}<br>b=%{y:.3g}<br>" + _colorbar_title(name, log) + "=%{z:.4g}<extra></extra>",
         }
@@ -266,11 +276,16 @@ def loss_surface(land, name: str, *, log: bool = True, descent=None, height: int
         legend=LEGEND_BELOW,
         margin={"l": 0, "r": 0, "t": 45, "b": 10},
         scene={
-            "xaxis": {"title": {"text": "w"}},
-            "yaxis": {"title": {"text": "b"}},
-            "zaxis": {"title": {"text": _colorbar_title(name, log)}},
-            "camera": {"eye": {"x": -2.25, "y": -2.25, "z": 1.3}, "center": {"x": -0.1, "y": 0.1, "z": -0.05}},
-            "aspectmode": "cube",
+            # at most 4 ticks an axis: more crowd the corner where the b and the loss ticks meet
+            "xaxis": {"title": {"text": "w"}, "nticks": 4},
+            "yaxis": {"title": {"text": "b"}, "nticks": 4},
+            "zaxis": {"title": {"text": _colorbar_title(name, log)}, "nticks": 4},
+            # close enough to fill the figure, far enough that the axis titles and ticks stay inside it
+            # at 355 px wide (a phone) as at 420 px (half of a 1280 px page)
+            "camera": {"eye": {"x": -1.5, "y": -1.5, "z": 0.85}, "center": {"x": -0.1, "y": 0.1, "z": -0.05}},
+            "aspectmode": "manual",
+            "aspectratio": {"x": 1, "y": 1, "z": 0.7},
+            "domain": {"x": [0, 1], "y": [0.1, 1]},
         },
     )
 
