@@ -230,7 +230,7 @@ def live_view():
     now = frame(run.history, epoch, X, y, hidden=run.hidden, activation=run.activation, bounds=bounds)
     loss_now = loss_at(run.loss, run.final_loss, epoch)
 
-    m = st.container(horizontal=True, gap="large")  # sized to content: "5,000 / 5,000" is never cut
+    m = st.container(horizontal=True, gap="medium")  # sized to content: "5,000 / 5,000" is never cut
     m.metric("Epoch", f"{epoch:,} / {state['epochs']:,}", width="content")
     m.metric(f"{state['loss'].upper()} loss", format_number(loss_now), width="content")
     m.metric("Accuracy", f"{now['accuracy']:.0%}", width="content")
