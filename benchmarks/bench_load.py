@@ -51,6 +51,7 @@ from bench_browser import FPS_JS, LESSON_SLIDERS, METRICS, PROBE_JS, VIEWPORT, p
 
 from lossviz import explorer as ex  # noqa: E402
 from lossviz.lessons import BY_ID  # noqa: E402
+from lossviz.params import format_number  # noqa: E402
 from lossviz.playback import epochs_per_tick  # noqa: E402
 from tests.browser.conftest import LAUNCH_ARGS, chromium_path, start_server, stop_server  # noqa: E402
 
@@ -74,7 +75,7 @@ def own_values(i: int) -> tuple[float, float]:
 
 
 def readout(p: float) -> str:
-    return ex.format_readout(ex.point(1, p, EPS, DTYPE).bce)
+    return format_number(ex.point(1, p, EPS, DTYPE).bce)
 
 
 async def wait_ready(page, timeout_ms: float) -> None:

@@ -18,12 +18,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lossviz import explorer as ex  # noqa: E402
 from lossviz import ui  # noqa: E402
 from lossviz.figures import explorer as figs  # noqa: E402
+from lossviz.params import format_number  # noqa: E402
 
 st.title("One lesson chart")
 x = st.slider("x", 0, 100, 50, key="trivial_x")
 p = 0.01 + x / 102
 pt = ex.point(1, p, 1e-15, "float64")
-st.metric("BCE", ex.format_readout(pt.bce))
+st.metric("BCE", format_number(pt.bce))
 curves = ex.curves(1e-15, "float64")
 fig = figs.loss_figure(
     curves.p,

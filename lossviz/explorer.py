@@ -52,7 +52,6 @@ __all__ = [
     "format_eps",
     "format_count",
     "format_full",
-    "format_readout",
     "format_p",
     "lesson_numbers",
     "not_drawn",
@@ -108,18 +107,13 @@ def format_count(x: float) -> str:
     return f"{float(x):,.0f}"
 
 
-def format_readout(x: float | None) -> str:
-    """A readout: 4 significant digits, ``inf``/``nan`` spelled out, ``n/a`` where undefined."""
-    return "n/a" if x is None else format_number(x)
-
-
 LOSS_NAMES = {"bce": "BCE", "mse": "MSE", "hinge": "hinge"}
 
 
 def not_drawn(values: dict, *, hinge: bool = True) -> str:
     """``"hinge = inf"`` for each value ("bce", "mse", "hinge") a chart cannot mark: inf, nan or undefined."""
     return ", ".join(
-        f"{LOSS_NAMES[k]} = {format_readout(v)}"
+        f"{LOSS_NAMES[k]} = {format_number(v)}"
         for k, v in values.items()
         if (hinge or k != "hinge") and (v is None or not math.isfinite(v))
     )

@@ -32,10 +32,13 @@ def md_escape(text: str, limit: int = 60) -> str:
     return _MD_SPECIAL.sub(r"\\\1", printable(text))
 
 
-def format_number(x: float, digits: int = 4) -> str:
-    """A number for humans: 4 significant digits, ``inf``/``nan`` spelled out."""
+NA = "n/a"  # what every page shows where there is no number at all (a logit of p = 0, a mean over one)
+
+
+def format_number(x: float | None, digits: int = 4) -> str:
+    """A number for humans: 4 significant digits, ``inf``/``nan`` spelled out, :data:`NA` for ``None``."""
     if x is None:
-        return "–"
+        return NA
     x = float(x)
     if math.isnan(x):
         return "nan"

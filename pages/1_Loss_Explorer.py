@@ -71,7 +71,7 @@ def point_section(p: float) -> None:
             "explorer", f"Your guess: BCE at p = {ex.format_p(p)} with y = {y}?", signature=(y, p, eps, dtype)
         )
     hidden = state["predict"] and guess is None  # readouts and markers wait for the student's guess
-    shown = (lambda v: "?") if hidden else ex.format_readout
+    shown = (lambda v: "?") if hidden else format_number
     readouts = st.container(horizontal=True, gap="medium")
     readouts.metric(
         "BCE",
@@ -82,7 +82,7 @@ def point_section(p: float) -> None:
     )
     readouts.metric("MSE", shown(pt.mse), help="(y − p)², float64")
     readouts.metric("hinge", shown(pt.hinge), help="max(0, 1 − t·z) with t = 2y − 1 and z = log(p / (1 − p))")
-    readouts.metric("logit z", ex.format_readout(pt.z), help="z = log(p / (1 − p)): the score before the sigmoid")
+    readouts.metric("logit z", format_number(pt.z), help="z = log(p / (1 − p)): the score before the sigmoid")
     GRADIENT_NOTES = ("∂BCE/∂p", "z-gradients")
     for what, why in pt.notes:
         if what not in GRADIENT_NOTES:
@@ -122,13 +122,11 @@ def point_section(p: float) -> None:
     # ---------------------------------------------------------------- gradients
     st.subheader("Gradients: how hard each loss pulls")
     grad_readouts = st.container(horizontal=True, gap="medium")
-    grad_readouts.metric(
-        "∂BCE/∂p", ex.format_readout(pt.bce_grad_p), help="(p − y) / (p (1 − p)); 0 where the clip bites"
-    )
-    grad_readouts.metric("∂MSE/∂p", ex.format_readout(pt.mse_grad_p), help="2 (p − y)")
-    grad_readouts.metric("∂BCE/∂z", ex.format_readout(pt.bce_grad_z), help="p − y; 0 where the clip bites")
-    grad_readouts.metric("∂MSE/∂z", ex.format_readout(pt.mse_grad_z), help="2 (p − y) p (1 − p)")
-    grad_readouts.metric("∂hinge/∂z", ex.format_readout(pt.hinge_grad_z), help="−t while t·z < 1, else 0")
+    grad_readouts.metric("∂BCE/∂p", format_number(pt.bce_grad_p), help="(p − y) / (p (1 − p)); 0 where the clip bites")
+    grad_readouts.metric("∂MSE/∂p", format_number(pt.mse_grad_p), help="2 (p − y)")
+    grad_readouts.metric("∂BCE/∂z", format_number(pt.bce_grad_z), help="p − y; 0 where the clip bites")
+    grad_readouts.metric("∂MSE/∂z", format_number(pt.mse_grad_z), help="2 (p − y) p (1 − p)")
+    grad_readouts.metric("∂hinge/∂z", format_number(pt.hinge_grad_z), help="−t while t·z < 1, else 0")
     for what, why in pt.notes:
         if what in GRADIENT_NOTES:
             st.caption(f"**{what}:** {why}")

@@ -200,7 +200,7 @@ else:
                     "framework": [r.name for r in results],
                     "rule": [r.rule for r in results],
                     "dtype": [r.dtype for r in results],
-                    "loss on this table": ["no value" if r.mean is None else format_number(r.mean, 7) for r in results],
+                    "loss on this table": [format_number(r.mean, 7) for r in results],
                     "most one row can cost, y = 1 / y = 0": [
                         f"{format_number(r.worst_y1, 7)} / {format_number(r.worst_y0, 7)}" if r.bounded else "no bound"
                         for r in results
@@ -251,7 +251,7 @@ def clip_view() -> None:
             st.metric("With np.clip", format_number(now.clipped.mean, 5), width="content")
             st.metric(
                 "Logits form",
-                "no value" if now.logits_mean is None else format_number(now.logits_mean, 5),
+                format_number(now.logits_mean, 5),
                 width="content",
             )
         with cards_box:
@@ -320,13 +320,13 @@ def clip_cards(cmp, eps: float, dtype: str) -> None:
         st.markdown("**3 · The stable logits form**")
         st.latex(r"\begin{aligned}\ell &= \max(z,0)-zy\\ &\quad +\log(1+e^{-|z|})\end{aligned}")
         mean = cmp.logits_mean
-        st.metric("Mean loss (float64)", "no value" if mean is None else format_number(mean, 5))
+        st.metric("Mean loss (float64)", format_number(mean, 5))
         per_sample(
             {
                 "row": row_numbers,
                 "z": [format_number(v, 5) for v in cmp.z[shown]],
                 "loss": [
-                    format_number(v, 5) if ok else "—"
+                    format_number(v if ok else None, 5)
                     for v, ok in zip(cmp.logits_values[shown], cmp.finite_z[shown], strict=True)
                 ],
             },

@@ -16,7 +16,7 @@ from plotly.utils import PlotlyJSONEncoder
 import lossviz as lv
 from lossviz import explorer as ex
 from lossviz.figures import explorer as figs
-from lossviz.params import parse, serialize
+from lossviz.params import format_number, parse, serialize
 
 LESSON = {
     "near_perfect": 0.01005033585350145,
@@ -188,12 +188,12 @@ def test_every_non_finite_readout_at_the_ends_has_a_reason():
                     pt = ex.point(y, p, eps, dtype)
                     reasons = dict(pt.notes)
                     if not math.isfinite(pt.bce):
-                        seen.add(ex.format_readout(pt.bce))
+                        seen.add(format_number(pt.bce))
                         assert "BCE" in reasons and ex.format_eps(eps) in reasons["BCE"], (y, p, eps, dtype)
                     if math.isinf(pt.hinge):
                         assert "hinge" in reasons
                     if not math.isfinite(pt.bce_grad_p):
-                        seen.add("grad " + ex.format_readout(pt.bce_grad_p))
+                        seen.add("grad " + format_number(pt.bce_grad_p))
                         assert "divides by 0" in reasons["∂BCE/∂p"]
     assert seen == {"inf", "nan", "grad inf", "grad nan"}
 
@@ -220,7 +220,7 @@ def test_the_lessons_gradient_claim_at_z_minus_10():
 )
 def test_non_finite_bce_is_explained(y, p, eps, dtype, value, why):
     pt = ex.point(y, p, eps, dtype)
-    assert ex.format_readout(pt.bce) == value
+    assert format_number(pt.bce) == value
     assert why in dict(pt.notes)["BCE"]
 
 
@@ -229,8 +229,8 @@ def test_a_clip_that_saves_p_says_so_and_flattens_the_gradient():
     assert pt.bce == pytest.approx(34.538776394910684) and pt.clipped_to == 1e-15
     note = dict(pt.notes)["BCE"]
     assert "moved p = 0 to 1e-15" in note and "gradient is 0" in note
-    assert pt.bce_grad_p == 0.0 and ex.format_readout(pt.bce_grad_z) == "n/a"
-    assert ex.format_readout(pt.hinge) == "inf" and "−∞" in dict(pt.notes)["hinge"]
+    assert pt.bce_grad_p == 0.0 and format_number(pt.bce_grad_z) == "n/a"
+    assert format_number(pt.hinge) == "inf" and "−∞" in dict(pt.notes)["hinge"]
     assert ex.point(1, 0.7, 1e-15).notes == ()
 
 

@@ -60,15 +60,15 @@ def test_arrogant_case_three_forms_frameworks_and_controls():
     assert metric(at, "bh_clipped") == format_number(34.53904292738741, 5) == "34.539"
     assert "[1e-15, 1 − 9.992e-16]" in plain(at.get_by_key("bh_clipped").markdown[1].value)
     # 3. no finite logit for p = 0 or 1: said per row, no number invented
-    assert metric(at, "bh_logits") == "no value"
-    assert at.get_by_key("bh_logits").table[0].value["loss"].tolist() == ["—"] * 3
+    assert metric(at, "bh_logits") == "n/a"
+    assert at.get_by_key("bh_logits").table[0].value["loss"].tolist() == ["n/a"] * 3
     assert any("p = 0 or 1 has no finite logit" in m.value for m in at.get_by_key("bh_logits").markdown)
 
     # what real frameworks do: the page shows the core's numbers, which are the numbers
     fw = frameworks(at)
     results = {r.name: r for r in bh.framework_results([1, 0, 1], [0.0, 1.0, 0.0])}
     for name, r in results.items():
-        shown = "no value" if r.mean is None else format_number(r.mean, 7)
+        shown = "n/a" if r.mean is None else format_number(r.mean, 7)
         assert fw[name][2] == shown, name
     assert results["Keras 3 binary_crossentropy"].mean == 16.059524536132812
     assert fw["Keras 3 binary_crossentropy"][2:4] == ["16.05952", "16.1181 / 15.94238"]
@@ -77,7 +77,7 @@ def test_arrogant_case_three_forms_frameworks_and_controls():
     assert fw["scikit-learn log_loss"][2] == "36.04365" == format_number(36.04365338911715, 7)
     assert fw["The lesson: np.clip, eps = 1e-15"][2] == "34.53904" == format_number(34.53904292738741, 7)
     assert fw["The lesson: np.clip, eps = 1e-12"][2] == "27.63103" == format_number(27.631028489916815, 7)
-    assert fw["Logits form (TF, PyTorch BCEWithLogitsLoss)"][2:4] == ["no value", "no bound"]
+    assert fw["Logits form (TF, PyTorch BCEWithLogitsLoss)"][2:4] == ["n/a", "no bound"]
     assert fw["The lesson: np.clip, eps = 1e-12"][4] == "the lesson"
 
     # the gradient plot: the core's curves; exactly 0 where the clip bites
@@ -128,7 +128,7 @@ def test_presets_logits_mode_and_edits():
         c = bh.compare(preset.y, preset.p, eps=1e-15)
         assert metric(at, "bh_naive") == format_number(c.naive.mean, 5), pid
         assert metric(at, "bh_clipped") == format_number(c.clipped.mean, 5), pid
-        expect = "no value" if c.logits_mean is None else format_number(c.logits_mean, 5)
+        expect = "n/a" if c.logits_mean is None else format_number(c.logits_mean, 5)
         assert metric(at, "bh_logits") == expect, pid
         assert metric(at, "bh_summary", 1) == format_number(bh.summarize(preset.y, preset.p).mean, 5)
     assert not at.exception

@@ -79,6 +79,8 @@ def test_format_number():
     assert format_number(-9.0799e-5) == "-9.08e-5"
     assert format_number(float("inf")) == "inf" and format_number(float("nan")) == "nan"
     assert format_number(0.0) == "0" and format_number(1e-15) == "1e-15"
+    # no number at all (a logit of p = 0, a mean the logits form cannot take): one word on every page
+    assert format_number(None) == format_number(None, 7) == "n/a"
 
 
 def test_parse_list():
