@@ -30,7 +30,7 @@ from lossviz.losses import (
     mse_grad_z,
     sigmoid,
 )
-from lossviz.params import Param, format_number
+from lossviz.params import Param, format_count, format_number
 from lossviz.validation import DTYPES, as_dtype, check_choice, check_eps, check_float
 
 __all__ = [
@@ -100,11 +100,6 @@ def format_p(p: float) -> str:
 def format_eps(eps: float) -> str:
     """An epsilon as ``1e-15``."""
     return format_number(eps, 3)
-
-
-def format_count(x: float) -> str:
-    """A large ratio as a whole number with thousands separators: ``11,014``."""
-    return f"{float(x):,.0f}"
 
 
 LOSS_NAMES = {"bce": "BCE", "mse": "MSE", "hinge": "hinge"}

@@ -53,6 +53,14 @@ def format_number(x: float | None, digits: int = 4) -> str:
     return f"{mant}e{int(exp)}"
 
 
+def format_count(x: float | None) -> str:
+    """A count, or a large ratio, as a whole number with thousands separators (``11,014``);
+    :data:`NA` for ``None`` or nan (a median over no runs)."""
+    if x is None or math.isnan(float(x)):
+        return NA
+    return f"{float(x):,.0f}"
+
+
 @dataclass(frozen=True)
 class Param:
     """One URL-bound setting.

@@ -9,7 +9,7 @@ from lossviz import ui
 from lossviz.datasets import xor
 from lossviz.figures import race as figs
 from lossviz.optimizers import OPTIMIZERS
-from lossviz.params import format_number
+from lossviz.params import format_count, format_number
 
 ui.setup_page("race")
 
@@ -292,13 +292,16 @@ if tab_loss.open and chosen:
                 key="race_reached",
             )
             rows = [rc.summary_row(b) for b in pairs]
+            shown = pd.DataFrame(rows)[list(rc.LOSS_COLUMNS)]
+            # no run reached the target: a median over none, shown as n/a (a number column would say None)
+            shown["median epochs to target"] = shown["median epochs to target"].map(format_count)
             st.dataframe(
-                pd.DataFrame(rows)[list(rc.LOSS_COLUMNS)],
+                shown,
                 hide_index=True,
                 width="stretch",
                 column_config={
                     "learning rate": st.column_config.NumberColumn(format="%g"),
-                    "median epochs to target": st.column_config.NumberColumn(format="%.0f"),
+                    "median epochs to target": st.column_config.TextColumn(alignment="right"),
                 },
                 key="race_loss_table",
             )

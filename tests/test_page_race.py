@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from lossviz import race as rc
-from lossviz.params import format_number
+from lossviz.params import format_count, format_number
 from tests.conftest import app_test, chart_specs, plotly_array
 
 PAGE = "pages/5_Optimizer_Race.py"
@@ -87,6 +87,20 @@ def test_bce_vs_mse_table_equals_the_core():
         core = rc.summary_row(rc.seed_batch("adam", 0.01, loss, 200, 0, 20))
         assert row["reached target"] == core["reached target"] and row["solved"] == core["solved"]
     assert any("**Adam**" in md.value for md in at.markdown)
+    # Adam reaches the target here: its median, as a whole number
+    assert df["median epochs to target"].tolist() == [
+        format_count(rc.summary_row(rc.seed_batch("adam", 0.01, loss, 200, 0, 20))["median epochs to target"])
+        for loss in ("bce", "mse")
+    ]
+
+
+def test_bce_vs_mse_table_says_n_a_where_no_run_reached_the_target():
+    # SGD in 200 epochs reaches the target loss in no run: a median over none is n/a, not "None"
+    at = app_test(PAGE, query={"tab": "BCE vs MSE", **SMALL, "adam": "0", "rmsprop": "0"})
+    _ok(at)
+    df = at.dataframe[0].value
+    assert df["reached target"].tolist() == [0, 0]
+    assert df["median epochs to target"].tolist() == ["n/a", "n/a"]
 
 
 def test_learning_rate_sweep_tab():
