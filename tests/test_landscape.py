@@ -664,6 +664,12 @@ def test_nonconvex_map(scene):
     np.testing.assert_array_equal(heat.z, land["mse"].nonconvex.astype(np.uint8))
     np.testing.assert_array_equal(_trace(fig, "MSE contours").z, land["mse"].loss.astype(np.float32))
     assert _trace(fig, "not convex").marker.color == figs.NONCONVEX_COLOR
+    # the convex cells are transparent, so what is drawn over them takes the theme's text colour
+    # (lossviz.ui.plot swaps ink for it): black on the light page, near white on the dark one
+    ink = COLORS["ink"]
+    assert _trace(fig, "MSE contours").line.color == ink
+    assert _trace(fig, "line A→B").line.color == _trace(fig, "line A→B").marker.color == ink
+    assert _trace(fig, "start").marker.color == ink
 
 
 def test_profile_figure(scene):

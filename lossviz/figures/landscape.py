@@ -108,8 +108,12 @@ def _legend_marker(name: str, symbol: str, color: str) -> dict:
     )
 
 
-def _overlay_2d(*, start=None, line=None) -> list[dict]:
-    """Traces for the profile line A→B and the start point (the non-convex map's overlay)."""
+def _overlay_2d(*, start=None, line=None, color: str = COLORS["marker"]) -> list[dict]:
+    """Traces for the profile line A→B and the start point (the non-convex map's overlay).
+
+    ``color`` is black over a loss map; over the non-convex map, whose convex cells let the page
+    show through, it is ink (the theme's text colour), so the line stays visible on a dark page.
+    """
     traces = []
     if line is not None:
         (w1, b1), (w2, b2) = line
@@ -122,9 +126,10 @@ def _overlay_2d(*, start=None, line=None) -> list[dict]:
                 "text": ["A", "B"],
                 "textposition": "top center",
                 "cliponaxis": False,
-                "textfont": {"size": FONT_SIZE, "color": COLORS["ink"]},
-                "line": {"color": COLORS["marker"], "width": 2, "dash": "dot"},
-                "marker": {"size": 8, "color": COLORS["marker"]},
+                # a contrasting halo: the letters sit on dark and on light parts of a map
+                "textfont": {"size": FONT_SIZE, "color": COLORS["ink"], "shadow": "auto"},
+                "line": {"color": color, "width": 2, "dash": "dot"},
+                "marker": {"size": 8, "color": color},
                 "name": "line A→B",
                 "hoverinfo": "skip",
             }
@@ -136,7 +141,7 @@ def _overlay_2d(*, start=None, line=None) -> list[dict]:
                 "x": [start[0]],
                 "y": [start[1]],
                 "mode": "markers",
-                "marker": {"size": 13, "color": COLORS["marker"], "line": {"width": 2, "color": "white"}},
+                "marker": {"size": 13, "color": color, "line": {"width": 2, "color": "white"}},
                 "name": "start",
                 "hovertemplate": "start: w=%{x:.4g}, b=%{y:.4g}<extra></extra>",
             }
@@ -316,13 +321,14 @@ def nonconvex_map(land, *, start=None, line=None, height: int = 470):
             "z": land["mse"].loss.astype(np.float32),
             "ncontours": 12,
             "contours": {"coloring": "none"},
-            "line": {"width": 1, "color": "rgba(60,60,60,0.7)"},
+            "line": {"width": 1, "color": COLORS["ink"]},  # the theme's text colour, half seen
+            "opacity": 0.5,
             "showscale": False,
             "hoverinfo": "skip",
             "name": "MSE contours",
         },
         _legend_swatch("not convex", NONCONVEX_COLOR, 0.55),
-        *_overlay_2d(start=start, line=line),
+        *_overlay_2d(start=start, line=line, color=COLORS["ink"]),
     ]
     return _plane_figure(land, traces, title="Where MSE is not convex", height=height)
 
