@@ -75,7 +75,7 @@ for col, opt in zip(opt_cols, OPTIMIZERS, strict=True):
             disabled=not state[opt],
             help="The lessons use 0.01 for all three.",
         )
-c_loss, c_ep, c_n, c_seed = st.columns([1.2, 2, 2, 1.3], gap="medium")
+c_loss, c_ep, c_n, c_seed = st.columns([1.5, 2, 2, 1.6], gap="medium")
 c_loss.segmented_control(
     "Training loss",
     tuple(rc.LOSS_NAMES),
