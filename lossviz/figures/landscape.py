@@ -448,6 +448,6 @@ def fit_figure(x, y, curves: dict, *, xs, height: int = 380):
         y="p = σ(wx + b)",
         height=height,
         hovermode="closest",
-        legend={**LEGEND_BELOW, "y": -0.24},
+        legend={**LEGEND_BELOW, "y": -0.32},  # below the x-axis title
         yaxis={"range": [-0.08, 1.08]},
     )
