@@ -114,7 +114,7 @@ def decision_boundary_spec(
         y="x2",
         height=height,
         hovermode="closest",
-        legend={"x": 0, "xanchor": "left"},
+        legend={"x": 0, "xanchor": "left", "y": 1.03},  # clear of the top tick label
         xaxis={"range": [float(gx[0]), float(gx[-1])], "constrain": "domain"},
         yaxis={"range": [float(gy[0]), float(gy[-1])], "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
     )
