@@ -444,7 +444,8 @@ class GradientCurves:
     ``z_hi`` is ``inf`` when ``1 - eps`` rounds to 1 in float64 (eps below
     2^-54): that side of the clip never bites.
     ``row_*`` are the table's first rows (at most ``MAX_MARKED_ROWS``) with this
-    label and a finite logit; ``rows_total`` counts all of them.
+    label and a finite logit; ``rows_total`` counts all of them, ``rows_no_logit`` the rows
+    with this label whose logit is infinite (p of exactly 0 or 1), which no chart can mark.
     """
 
     label: int
@@ -459,6 +460,7 @@ class GradientCurves:
     row_clipped: np.ndarray
     row_logits: np.ndarray
     rows_total: int = 0
+    rows_no_logit: int = 0
 
     @property
     def edge(self) -> float:
@@ -499,7 +501,7 @@ def gradient_curves(eps, label, *, row_y=None, row_z=None, points: int = GRID_PO
     half = max(abs(z) for z in (z_lo, z_hi) if math.isfinite(z)) + 12.0
     rows = np.zeros(0, dtype=np.int64)
     rz = np.zeros(0)
-    rows_total = 0
+    rows_total = rows_no_logit = 0
     if row_y is not None and row_z is not None:
         ry = check_labels(row_y)
         rz_all = np.asarray(row_z, dtype=np.float64)
@@ -507,6 +509,7 @@ def gradient_curves(eps, label, *, row_y=None, row_z=None, points: int = GRID_PO
             raise ValueError(f"row_y and row_z have different lengths: {ry.size} vs {rz_all.size}")
         keep = np.flatnonzero((ry == label) & np.isfinite(rz_all))
         rows_total = int(keep.size)
+        rows_no_logit = int(np.count_nonzero(ry == label)) - rows_total
         keep = keep[:MAX_MARKED_ROWS]
         rows = keep + 1
         rz = rz_all[keep]
@@ -530,6 +533,7 @@ def gradient_curves(eps, label, *, row_y=None, row_z=None, points: int = GRID_PO
         row_clipped=bce_grad_z(ry, rz, eps=eps) if rz.size else np.zeros(0),
         row_logits=bce_grad_z(ry, rz) if rz.size else np.zeros(0),
         rows_total=rows_total,
+        rows_no_logit=rows_no_logit,
     )
 
 

@@ -225,7 +225,7 @@ def test_gradient_range_and_rows():
     np.testing.assert_array_equal(g.rows, [1, 4])
     np.testing.assert_array_equal(g.row_clipped, [0.0, lv.sigmoid(2.0) - 1])
     np.testing.assert_array_equal(g.row_logits, lv.sigmoid([-40.0, 2.0]) - 1)
-    assert g.rows_total == 2
+    assert g.rows_total == 2 and g.rows_no_logit == 1  # row 3: z = inf, p = 1 exactly
     many = bh.gradient_curves(1e-3, 0, row_y=np.zeros(500), row_z=np.linspace(-3, 3, 500))
     assert many.rows_total == 500 and many.rows.size == bh.MAX_MARKED_ROWS
     np.testing.assert_array_equal(many.rows, np.arange(1, bh.MAX_MARKED_ROWS + 1))

@@ -58,6 +58,17 @@ def test_arrogant_case_three_forms_frameworks_and_controls():
     assert at.get_by_key("bh_naive").table[0].value["loss"].tolist() == ["inf"] * 3
     # 2. the clip at the lesson's 1e-15 in float64
     assert metric(at, "bh_clipped") == format_number(34.53904292738741, 5) == "34.539"
+    # the gradient chart can mark none of these rows (p = 0 or 1 exactly: z = ±inf) and says so
+    grad_note = [c.value for c in at.caption if "bce_grad_z" in c.value]
+    assert grad_note == [
+        "Computed in float64 by lossviz.bce_grad_z. None of your 2 rows with y = 1 is marked: "
+        "p of exactly 0 or 1 has no finite logit z, so no place on this chart."
+    ]
+    mixed = app_test(PAGE, query={"preset": "one_bad"})  # rows with y = 1: p = 0.9, 0 and 0.8
+    assert [c.value for c in mixed.caption if "bce_grad_z" in c.value] == [
+        "Computed in float64 by lossviz.bce_grad_z. Diamonds and dots mark 2 of your 3 rows with y = 1. "
+        "1 of them cannot be marked: p of exactly 0 or 1 has no finite logit z, so no place on this chart."
+    ]
     assert "[1e-15, 1 − 9.992e-16]" in plain(at.get_by_key("bh_clipped").markdown[1].value)
     # 3. no finite logit for p = 0 or 1: said per row, no number invented
     assert metric(at, "bh_logits") == "n/a"
