@@ -173,12 +173,12 @@ if tab_many.open and chosen:
         else:
             st.markdown(
                 f"**{used} starts: seeds {seed} to {seed + used - 1}.** The line is the median run at each epoch, "
-                "the band holds the middle 80 % of runs (10th to 90th percentile)."
+                "the band holds the middle 80% of runs (10th to 90th percentile)."
             )
             left, right = st.columns([3, 2], gap="medium")
             with left:
                 ui.chart(
-                    figs.band_figure(batches, plateau=plateau, loss_name=loss, title="Median loss, 10-90 % band"),
+                    figs.band_figure(batches, plateau=plateau, loss_name=loss, title="Median loss, 10-90% band"),
                     key="race_band",
                 )
             with right:
@@ -194,10 +194,10 @@ if tab_many.open and chosen:
                 hide_index=True,
                 width="stretch",
                 column_config={
-                    "solved %": st.column_config.NumberColumn(format="%.0f %%"),
+                    "solved %": st.column_config.NumberColumn(format="%.0f%%"),
                     "median final loss": st.column_config.NumberColumn(format="%.4g"),
                     "stuck at plateau": st.column_config.NumberColumn(
-                        help="Stuck runs that ended within 2 % of the plateau (dotted line): two points at p = 0.5."
+                        help="Stuck runs that ended within 2% of the plateau (dotted line): two points at p = 0.5."
                     ),
                     "learning rate": st.column_config.NumberColumn(format="%g"),
                 },
@@ -209,9 +209,9 @@ if tab_many.open and chosen:
                     "Rules, in this order:\n"
                     "1. **diverged**: the loss or a weight became NaN or infinite.\n"
                     "2. **solved**: all four XOR points are on the correct side of p = 0.5 (accuracy 1).\n"
-                    "3. **stuck**: not solved, and the loss has flattened out: the last 10 % of the epochs "
-                    "brought less than 0.5 % of the run's total drop in loss (a run that learns at a steady "
-                    "pace makes 10 % of its progress there), or the loss moved by less than 0.01 %.\n"
+                    "3. **stuck**: not solved, and the loss has flattened out: the last 10% of the epochs "
+                    "brought less than 0.5% of the run's total drop in loss (a run that learns at a steady "
+                    "pace makes 10% of its progress there), or the loss moved by less than 0.01%.\n"
                     "4. **still learning**: anything else; more epochs might solve it.\n\n"
                     "A stuck 2-3-1 network usually predicts two points perfectly and leaves two at p = 0.5:"
                 )
@@ -220,7 +220,7 @@ if tab_many.open and chosen:
                     r"\mathrm{MSE} = \tfrac{2 \cdot 0.25}{4} = 0.125"
                 )
                 st.markdown(
-                    "The column *stuck at plateau* counts the stuck runs whose final loss is within 2 % "
+                    "The column *stuck at plateau* counts the stuck runs whose final loss is within 2% "
                     "of that level (dotted line on the charts)."
                 )
 
