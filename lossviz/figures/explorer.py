@@ -158,7 +158,7 @@ def loss_figure(
                 "yanchor": "top",
                 "text": " hinge margin ",
                 "showarrow": False,
-                "font": {"size": 14, "color": COLORS["hinge"]},
+                "font": {"size": 14, "color": COLORS["ink"]},  # text: the theme's own colour, AA on both
             }
         )
     if marker_values is not None:
