@@ -51,17 +51,28 @@ def _f32(values) -> np.ndarray:
 LEGEND_BELOW = legend_below(-0.24)
 
 
-def _hline(fig: go.Figure, y: float, text: str) -> None:
+def _hline(fig: go.Figure, y: float, text: str, **place) -> None:
     """:func:`_hline_spec` on a figure's first (log) y-axis."""
-    shape, label = _hline_spec(y, text, log=True)
+    shape, label = _hline_spec(y, text, log=True, **place)
     fig.add_shape(shape)
     fig.add_annotation(label)
 
 
-def _hline_spec(y: float, text: str, *, log: bool, xref: str = "x domain", yref: str = "y") -> tuple[dict, dict]:
+def _hline_spec(
+    y: float,
+    text: str,
+    *,
+    log: bool,
+    xref: str = "x domain",
+    yref: str = "y",
+    x: float = 1.0,
+    above: bool = False,
+) -> tuple[dict, dict]:
     """A dotted grey line across the plot at ``y`` and its label (the dict form of :func:`_hline`).
 
-    An annotation's y on a log axis is in log10 units (a shape's is not), so the label is placed at
+    The label sits at ``x`` (a fraction of the plot's width: 1 = its right end), just under the
+    line, or just over it when ``above``: where the curves of that chart leave room.  An
+    annotation's y on a log axis is in log10 units (a shape's is not), so the label is placed at
     log10(y) there.
     """
     shape = {
@@ -79,11 +90,11 @@ def _hline_spec(y: float, text: str, *, log: bool, xref: str = "x domain", yref:
         "font": {"color": COLORS["grey"], "size": 13},
         "showarrow": False,
         "xref": xref,
-        "x": 1,  # at the right end, where a run has either left the line far below or sits on it
-        "xanchor": "right",
+        "x": x,
+        "xanchor": "right" if x == 1 else "center",
         "yref": yref,
         "y": float(np.log10(y)) if log else y,
-        "yanchor": "bottom",
+        "yanchor": "bottom" if above else "top",
     }
     return shape, label
 
@@ -100,6 +111,8 @@ def _loss_layout(title: str, loss_name: str, height: int, plateau: float | None,
         yaxis={"type": "log", **log_ticks(*values, [] if plateau is None else [plateau])},
     )
     if plateau is not None:
+        # under the line at the right end: by then a run has either left the plateau far below, sits
+        # on it, or never got down to it (plain SGD at 0.693, over the line)
         shape, label = _hline_spec(plateau, f"plateau {plateau:.4g}{note}", log=True)
         layout["shapes"], layout["annotations"] = [shape], [label]
     return layout
@@ -348,7 +361,9 @@ def sweep_figure(
         **log_ticks(*finals, crowded=4),
     )
     fig.update_yaxes(range=[0, 105], ticksuffix="%", title_text="solved", row=2, col=1)
-    _hline(fig, guess, f"guessing p = 0.5: {guess:.3g}")  # the top panel: axes x, y
+    # the top panel (axes x, y), over the line in the middle: the learning rates there all do
+    # better than guessing, while at both ends the curves run along the line or above it
+    _hline(fig, guess, f"guessing p = 0.5: {guess:.3g}", x=0.5, above=True)
     return fig
 
 
