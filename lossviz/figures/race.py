@@ -174,7 +174,7 @@ def band_figure(
                 x=x,
                 y=_f32(s.p90),
                 mode="lines",
-                line={"width": 0, "color": color},
+                line={"width": 1, "color": _rgba(color, 0.7)},  # thin edges: overlapping bands stay traceable
                 showlegend=False,
                 legendgroup=s.optimizer,
                 name=f"{name} 90th pct",
@@ -186,7 +186,7 @@ def band_figure(
                 x=x,
                 y=_f32(s.p10),
                 mode="lines",
-                line={"width": 0, "color": color},
+                line={"width": 1, "color": _rgba(color, 0.7)},  # thin edges: overlapping bands stay traceable
                 fill="tonexty",
                 fillcolor=_rgba(color, 0.22),
                 showlegend=False,
