@@ -32,6 +32,9 @@ def test_boundary_figures_validate_and_carry_the_data():
     assert len(maps.data) == 3 and maps.data[2].xaxis == "x3"
     curve = _valid(loss_curve(r.loss, upto=100, total=500))
     assert len(curve.data[0].x) == 100 and curve.layout.xaxis.range == (0, 500)
+    head = curve.data[1]  # a dot at the epoch on show: at epoch 0 the chart's only mark
+    assert head.mode == "markers" and list(head.x) == [99] and head.y[0] == np.float32(r.loss[99])
+    assert len(_valid(loss_curve(r.loss, upto=0)).data) == 1  # nothing shown yet: no dot
 
 
 def test_downsample_keeps_ends_and_bounds_size():

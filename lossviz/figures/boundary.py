@@ -219,4 +219,17 @@ def loss_curve(
             "hovertemplate": "epoch %{x}: loss %{y:.4g}<extra></extra>",
         }
     ]
+    if n:  # a dot at the epoch on show: at epoch 0 the only thing to see, the line's head after that
+        data.append(
+            {
+                "type": "scatter",
+                "x": np.array([n - 1], dtype=np.int32),
+                "y": to_float32(np.asarray(loss)[n - 1 : n]),
+                "mode": "markers",
+                "marker": {"color": COLORS["bce"], "size": 10},
+                "name": "now",
+                "cliponaxis": False,  # whole at epoch 0, on the axis
+                "hovertemplate": "epoch %{x}: loss %{y:.4g}<extra></extra>",
+            }
+        )
     return fast_figure({"data": data, "layout": layout})
