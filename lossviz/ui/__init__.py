@@ -233,9 +233,11 @@ def lesson_cards() -> None:
     """One card per lesson, in teaching order (the home page)."""
     cols = st.columns(len(LESSONS))
     for i, (col, lesson) in enumerate(zip(cols, LESSONS, strict=True), start=1):
-        with col.container(border=True):
-            st.markdown(f"**{i}. {lesson.title}**")
-            st.caption(lesson.summary)
+        # cards as tall as the row, their Open links at the bottom: the links line up across the row
+        with col.container(border=True, height="stretch", vertical_alignment="distribute"):
+            with st.container(gap="small"):
+                st.markdown(f"**{i}. {lesson.title}**")
+                st.caption(lesson.summary)
             st.page_link(lesson.file, label="Open", icon=lesson.icon)
 
 
