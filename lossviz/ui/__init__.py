@@ -197,6 +197,7 @@ def chart(fig, key: str | None = None) -> None:
             font={"size": 20},
             title_font_size=24,
             legend_font_size=18,
+            legend_itemwidth=60,  # room for a whole dash pattern of the thicker lines in each swatch
             margin_b=(margin.b if margin and margin.b is not None else 55) + 25,  # room for bigger ticks
             margin_l=(margin.l if margin and margin.l is not None else 60) + 20,
         )
