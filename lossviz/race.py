@@ -391,7 +391,8 @@ def run_text(outcome: str, final_loss: float, plateau_m: int, loss: str, epochs_
     if outcome == "stuck":
         text += f", {plateau_text(plateau_m, loss)}" if plateau_m else ", not at a known plateau level"
     if epochs_to_target >= 0:
-        text += f"; loss below {format_number(oc.target_loss(loss))} at epoch {epochs_to_target}"
+        target = format_number(oc.target_loss(loss))
+        text += f"; loss below {target} (p = {oc.TARGET_P:g} for every point's label) at epoch {epochs_to_target}"
     return text
 
 

@@ -121,7 +121,9 @@ def test_run_words(adam40):
     assert rc.run_text("stuck", 0.3470, 2, "bce", -1) == (
         "stuck, final loss 0.347, 2 of 4 points at p = 0.5 (loss 0.3466)"
     )
-    assert rc.run_text("solved", 0.005, 0, "mse", 210) == "solved, final loss 0.005; loss below 0.01 at epoch 210"
+    assert rc.run_text("solved", 0.005, 0, "mse", 210) == (
+        "solved, final loss 0.005; loss below 0.01 (p = 0.9 for every point's label) at epoch 210"
+    )
     assert rc.run_text("diverged", math.nan, 0, "bce", -1).startswith("diverged")
     fake = rc.SeedSummary(**{**adam40.__dict__, "outcomes": np.array(["stuck"] * 15 + ["solved"] * 25)})
     assert rc.run_list(fake, "stuck", 3) == "0, 1, 2 and 12 more"
