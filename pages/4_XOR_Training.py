@@ -253,10 +253,10 @@ def live_view():
                 caption=f"P(y = 1) after epoch {epoch:,}: blue means 1, orange 0 (interactive when paused)",
                 width="stretch",
             )
-        with right:
-            st.image(png_data_url(units_image(now["units"][:, ::2, ::2], run.activation)))
             if state["dataset"] == "xor":
                 st.caption("The lesson's table of predictions appears when you pause.")
+        with right:
+            st.image(png_data_url(units_image(now["units"][:, ::2, ::2], run.activation)))
     else:
         with left:
             ui.chart(
@@ -265,11 +265,7 @@ def live_view():
                 ),
                 key="xor_chart_boundary",
             )
-        with right:
-            ui.chart(
-                hidden_unit_maps(now["units"][:, ::4, ::4], x1[::4], x2[::4], run.activation), key="xor_chart_units"
-            )
-            if state["dataset"] == "xor":
+            if state["dataset"] == "xor":  # under the map: the table is the map's four corners, in numbers
                 st.dataframe(
                     pd.DataFrame(
                         {
@@ -283,6 +279,10 @@ def live_view():
                     width="stretch",
                     column_config={"prediction": st.column_config.NumberColumn(format="%.4f")},
                 )
+        with right:
+            ui.chart(
+                hidden_unit_maps(now["units"][:, ::4, ::4], x1[::4], x2[::4], run.activation), key="xor_chart_units"
+            )
     if guess is not None and epoch >= last:
         solved = now["accuracy"] == 1.0
         verdict = "right" if solved == guess.startswith("Yes") else "not this time"
