@@ -377,6 +377,7 @@ def profile_figure(profile, *, height: int = 420):
         title="Loss along the line A→B",
         height=height,
         hovermode="closest",
+        legend={**LEGEND_BELOW, "y": -0.22},  # on top, its three entries ran into the title in presenter view
         shapes=shapes,
         xaxis={"domain": [0, 1], "anchor": "y", "matches": "x2", "showticklabels": False},
         xaxis2={"domain": [0, 1], "anchor": "y2", "title": {"text": "position on the line (A = 0, B = 1)"}},

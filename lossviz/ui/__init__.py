@@ -193,14 +193,21 @@ def chart(fig, key: str | None = None) -> None:
     """A plotly figure, full width, without the plotly logo; larger type and lines in presenter view."""
     if presenting():
         margin = fig.layout.margin
+        has_title = bool(fig.layout.title and fig.layout.title.text)
+        extra_t, extra_b = (15 if has_title else 0), 25  # room for the bigger title and ticks
         fig.update_layout(
             font={"size": 20},
             title_font_size=24,
             legend_font_size=18,
             legend_itemwidth=60,  # room for a whole dash pattern of the thicker lines in each swatch
-            margin_b=(margin.b if margin and margin.b is not None else 55) + 25,  # room for bigger ticks
+            margin_t=(margin.t if margin and margin.t is not None else 70) + extra_t,
+            margin_b=(margin.b if margin and margin.b is not None else 55) + extra_b,
             margin_l=(margin.l if margin and margin.l is not None else 60) + 20,
         )
+        # a taller figure for the back of the room: the plot itself grows by a fifth, not shrinks
+        # by the larger margins (the XOR page's hidden-unit maps were 90 px high)
+        if fig.layout.height:
+            fig.update_layout(height=round(fig.layout.height * 1.2) + extra_t + extra_b)
         fig.update_annotations(font_size=18)
         # larger ticks and titles: let plotly fit the margins again (figures.common.fixed_margins
         # turns that off for speed at the normal size)
