@@ -480,6 +480,26 @@ class GradientCurves:
     def rows_off_plot(self) -> int:
         return int(np.sum(np.abs(self.row_z) > self.z[-1]))
 
+    def marked_sentence(self) -> str:
+        """Which of the table's rows with this label the chart marks, and why the others cannot be."""
+        label, unmarkable, shown = self.label, self.rows_no_logit, self.rows.size
+        no_place = "p of exactly 0 or 1 has no finite logit z, so no place on this chart"
+        total = self.rows_total + unmarkable  # the table's rows with this label
+        if not total:
+            return f"Your table has no rows with y = {label} to mark."
+        if not shown:
+            if total == 1:
+                return f"Your row with y = {label} is not marked: {no_place}."
+            return f"None of your {total:,} rows with y = {label} is marked: {no_place}."
+        first = "the first " if shown < self.rows_total else ""
+        which = (
+            f"your rows with y = {label}"
+            if shown == total
+            else f"{first}{shown:,} of your {total:,} rows with y = {label}"
+        )
+        text = f"Diamonds and dots mark {which}."
+        return text + (f" {unmarkable:,} of them cannot be marked: {no_place}." if unmarkable else "")
+
 
 def gradient_curves(eps, label, *, row_y=None, row_z=None, points: int = GRID_POINTS) -> GradientCurves:
     r"""d BCE / d z for p = sigmoid(z), clipped and from the logits (float64).

@@ -397,24 +397,7 @@ def clip_gradient(cmp, eps: float) -> None:
         )
     if curves.rows_off_plot:
         st.caption(f"{curves.rows_off_plot} of your rows lie beyond |z| = {format_number(curves.x_range[1])}.")
-    label, unmarkable, shown = curves.label, curves.rows_no_logit, curves.rows.size
-    no_place = "p of exactly 0 or 1 has no finite logit z, so no place on this chart"
-    total = curves.rows_total + unmarkable  # the table's rows with this label
-    if not total:
-        marked = f"Your table has no rows with y = {label} to mark."
-    elif not shown:
-        marked = f"None of your {total:,} rows with y = {label} is marked: {no_place}."
-    else:
-        first = "the first " if shown < curves.rows_total else ""
-        which = (
-            f"your rows with y = {label}"
-            if shown == total
-            else f"{first}{shown:,} of your {total:,} rows with y = {label}"
-        )
-        marked = f"Diamonds and dots mark {which}."
-        if unmarkable:
-            marked += f" {unmarkable:,} of them cannot be marked: {no_place}."
-    st.caption(f"Computed in float64 by lossviz.bce_grad_z. {marked}")
+    st.caption(f"Computed in float64 by lossviz.bce_grad_z. {curves.marked_sentence()}")
 
 
 with st.container(key="bh_upload"):

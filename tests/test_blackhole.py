@@ -226,8 +226,25 @@ def test_gradient_range_and_rows():
     np.testing.assert_array_equal(g.row_clipped, [0.0, lv.sigmoid(2.0) - 1])
     np.testing.assert_array_equal(g.row_logits, lv.sigmoid([-40.0, 2.0]) - 1)
     assert g.rows_total == 2 and g.rows_no_logit == 1  # row 3: z = inf, p = 1 exactly
+    no_place = "p of exactly 0 or 1 has no finite logit z, so no place on this chart."
+    assert (
+        g.marked_sentence()
+        == f"Diamonds and dots mark 2 of your 3 rows with y = 1. 1 of them cannot be marked: {no_place}"
+    )
+    assert bh.gradient_curves(1e-15, 0, row_y=[1, 0], row_z=[1.0, -np.inf]).marked_sentence() == (
+        f"Your row with y = 0 is not marked: {no_place}"
+    )
+    assert bh.gradient_curves(1e-15, 0, row_y=[1], row_z=[1.0]).marked_sentence() == (
+        "Your table has no rows with y = 0 to mark."
+    )
+    assert bh.gradient_curves(1e-15, 0, row_y=[0, 1], row_z=[1.0, 2.0]).marked_sentence() == (
+        "Diamonds and dots mark your rows with y = 0."
+    )
     many = bh.gradient_curves(1e-3, 0, row_y=np.zeros(500), row_z=np.linspace(-3, 3, 500))
     assert many.rows_total == 500 and many.rows.size == bh.MAX_MARKED_ROWS
+    assert (
+        many.marked_sentence() == f"Diamonds and dots mark the first {bh.MAX_MARKED_ROWS} of your 500 rows with y = 0."
+    )
     np.testing.assert_array_equal(many.rows, np.arange(1, bh.MAX_MARKED_ROWS + 1))
     far = bh.gradient_curves(0.1, 0, row_y=[0], row_z=[900.0])
     assert far.x_range == (-200.0, 200.0) and far.rows_off_plot == 1
