@@ -21,13 +21,14 @@ def test_default_race_three_curves_then_sgd_learning_rate(server_url, page):
     chart.wait_for()
     assert chart.locator(".scatterlayer .trace").count() == 3
     assert _legend(page) == ["SGD (lr 0.01)", "Adam (lr 0.01)", "RMSprop (lr 0.01)"]
-    # the plateau's label sits on its dotted line (on a log axis an annotation's y is log10 of the value)
+    # the plateau's label hangs just under its dotted line, where SGD's stuck run (over the line)
+    # cannot cross it (on a log axis an annotation's y is log10 of the value)
     gap = page.evaluate(
         """() => {
             const box = document.querySelector('.st-key-race_curves');
             const label = box.querySelector('.annotation').getBoundingClientRect();
             const line = box.querySelector('.shapelayer path').getBoundingClientRect();
-            return label.bottom - line.top;
+            return label.top - line.bottom;
         }"""
     )
     assert abs(gap) < 4, f"the plateau label is {gap:.0f} px off its line"
