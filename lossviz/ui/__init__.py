@@ -28,17 +28,27 @@ ABOUT = (
 )
 
 
-BASE_CSS = """
+# Streamlit draws a primary button's label in white in both themes.  The dark theme's sky-blue
+# primary colour keeps its slider values, tabs and links at 8:1 on the dark page, but white on it
+# is 2.3:1; a shade of black over the button's own colour (its background only, not its label)
+# brings every primary button to AA with white in both themes (tests/test_share.py).
+PRIMARY_BUTTON_SHADE = 0.32
+
+BASE_CSS = f"""
 /* lossviz: keep headings and metrics legible on a projector, tidy on a phone */
-[data-testid='stMetricValue'] { font-variant-numeric: tabular-nums; }
-[data-testid='stMainBlockContainer'] { padding-top: 2.5rem; }
+[data-testid='stMetricValue'] {{ font-variant-numeric: tabular-nums; }}
+[data-testid='stMainBlockContainer'] {{ padding-top: 2.5rem; }}
 /* live training redraws every 0.18 s: don't fade its elements as "stale" between frames */
-.st-key-xor_live [data-stale='true'] { opacity: 1 !important; transition: none !important; }
-@media (max-width: 640px) { h1 { font-size: 2rem !important; } }
+.st-key-xor_live [data-stale='true'] {{ opacity: 1 !important; transition: none !important; }}
+@media (max-width: 640px) {{ h1 {{ font-size: 2rem !important; }} }}
 /* ui.ticker: a clock, nothing to see */
-[class*='st-key-lv_tick_'] { display: none !important; }
+[class*='st-key-lv_tick_'] {{ display: none !important; }}
 /* ui.plain_code: a long link breaks anywhere rather than run off a phone's screen */
-[class*='st-key-lv_code_'] code { overflow-wrap: anywhere; white-space: pre-wrap; }
+[class*='st-key-lv_code_'] code {{ overflow-wrap: anywhere; white-space: pre-wrap; }}
+/* primary buttons (Play, Commit my guess): a darker shade of the primary colour under white labels */
+[data-testid^='stBaseButton-primary']:not(:disabled) {{
+  background-image: linear-gradient(rgba(0, 0, 0, {PRIMARY_BUTTON_SHADE}), rgba(0, 0, 0, {PRIMARY_BUTTON_SHADE}));
+}}
 """
 PRESENT_CSS = """
 /* presenter view: everything larger, for the back of a classroom */
