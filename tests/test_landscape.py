@@ -586,7 +586,10 @@ def test_loss_map(scene, name, log):
         "end",
         "start",
     ]
-    ab = _trace(fig, "line A→B")
+    # the line is drawn black on the map; its legend entry, on the page, in the theme's text colour
+    ab, key = (t for t in fig.data if t.name == "line A→B")
+    assert ab.showlegend is False and ab.line.color == COLORS["marker"]
+    assert key.line.color == key.marker.color == COLORS["ink"] and key.legendgroup == ab.legendgroup
     assert list(ab.x) == [-10.0, 10.0] and list(ab.y) == [0.0, 0.0] and list(ab.text) == ["A", "B"]
     assert list(fig.layout.xaxis.range) == [-10.0, 10.0] and list(fig.layout.yaxis.range) == [-10.0, 10.0]
     assert fig.layout.font.size == FONT_SIZE  # base_layout's projector fonts kept

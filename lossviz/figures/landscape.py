@@ -132,8 +132,21 @@ def _overlay_2d(*, start=None, line=None, color: str = COLORS["marker"]) -> list
                 "marker": {"size": 8, "color": color},
                 "name": "line A→B",
                 "hoverinfo": "skip",
+                "legendgroup": "line",
             }
         )
+        if color != COLORS["ink"]:  # black on the map; in the legend, on the page, the theme's text colour
+            traces[-1]["showlegend"] = False
+            ink = COLORS["ink"]
+            traces.append(
+                _legend_entry(
+                    "line A→B",
+                    mode="lines+markers",
+                    line={"color": ink, "width": 2, "dash": "dot"},
+                    marker={"size": 8, "color": ink},
+                    legendgroup="line",
+                )
+            )
     if start is not None:
         traces.append(
             {
