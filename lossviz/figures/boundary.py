@@ -115,7 +115,7 @@ def decision_boundary_spec(
         height=height,
         hovermode="closest",
         legend={"x": 0, "xanchor": "left", "y": 1.03},  # clear of the top tick label
-        margin={"t": 90 if title else 45},  # the title, then the legend under it
+        margin={"t": 90 if title else 30},  # the title, then the legend under it
         xaxis={"range": [float(gx[0]), float(gx[-1])], "constrain": "domain"},
         yaxis={"range": [float(gy[0]), float(gy[-1])], "scaleanchor": "x", "scaleratio": 1, "constrain": "domain"},
     )

@@ -379,6 +379,6 @@ def compact_boundary(prob, x1, x2, X, y, *, title: str = "", height: int = 300) 
             trace["showscale"] = False
     layout = spec["layout"]
     layout["showlegend"] = False
-    layout["margin"] = {"r": 10, "t": 45 if title else 10}
+    layout["margin"] = {"r": 20, "t": 45 if title else 10}  # r: room for the last x tick, "1.5"
     apply_fixed_margins(layout, left=60, bottom=48)
     return fast_figure(spec)
