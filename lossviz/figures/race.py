@@ -70,7 +70,7 @@ def _hline_spec(
 ) -> tuple[dict, dict]:
     """A dotted grey line across the plot at ``y`` and its label (the dict form of :func:`_hline`).
 
-    The label sits at ``x`` (a fraction of the plot's width: 1 = its right end), just under the
+    The label sits at ``x`` (a fraction of the plot's width: 0 = its left end, 1 = its right end), just under the
     line, or just over it when ``above``: where the curves of that chart leave room.  An
     annotation's y on a log axis is in log10 units (a shape's is not), so the label is placed at
     log10(y) there.
@@ -91,7 +91,7 @@ def _hline_spec(
         "showarrow": False,
         "xref": xref,
         "x": x,
-        "xanchor": "right" if x == 1 else "center",
+        "xanchor": {0.0: "left", 1.0: "right"}.get(x, "center"),
         "yref": yref,
         "y": float(np.log10(y)) if log else y,
         "yanchor": "bottom" if above else "top",
@@ -361,9 +361,9 @@ def sweep_figure(
         **log_ticks(*finals, crowded=4),
     )
     fig.update_yaxes(range=[0, 105], ticksuffix="%", title_text="solved", row=2, col=1)
-    # the top panel (axes x, y), over the line in the middle: the learning rates there all do
-    # better than guessing, while at both ends the curves run along the line or above it
-    _hline(fig, guess, f"guessing p = 0.5: {guess:.3g}", x=0.5, above=True)
+    # the top panel (axes x, y), over the line at the left end: the smallest learning rates sit on
+    # the line (nothing moves), and only the largest, at the right end, climb over it
+    _hline(fig, guess, f"guessing p = 0.5: {guess:.3g}", x=0.0, above=True)
     return fig
 
 
