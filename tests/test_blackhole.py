@@ -293,6 +293,9 @@ def test_loss_histogram():
     np.testing.assert_array_equal(plotly_array(fig.data[0].y), s.counts)
     np.testing.assert_allclose(plotly_array(fig.data[0].x), (s.edges[:-1] + s.edges[1:]) / 2)
     assert fig.layout.xaxis.range == (0, s.edges[-1])
+    assert fig.layout.yaxis.dtick == 1  # five rows: counted in whole rows, no tick at 1.5
+    many = bh.summarize(np.ones(500), np.linspace(0.01, 0.99, 500), bins=10)
+    assert loss_histogram(many).layout.yaxis.dtick is None  # plotly picks whole steps itself
 
 
 def test_format_prob():

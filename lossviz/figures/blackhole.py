@@ -146,4 +146,6 @@ def loss_histogram(summary: Summary, *, height: int = 340) -> go.Figure:
     base_layout(fig, title="Per-sample log loss", x="loss of one row", y="rows", height=height)
     fig.update_layout(showlegend=False, bargap=0.05, hovermode="closest")
     fig.update_xaxes(range=[0, float(summary.edges[-1])])
+    if summary.counts.max(initial=0) <= 6:  # a few rows: whole numbers only (plotly would tick at 0.5)
+        fig.update_yaxes(dtick=1)
     return fig
