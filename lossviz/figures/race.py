@@ -169,12 +169,13 @@ def band_figure(
     for s in summaries:
         color, name = COLORS[s.optimizer], NAMES[s.optimizer]
         x = np.asarray(s.epoch, dtype=np.int32)
+        edge = {"width": 1, "color": _rgba(color, 0.7)}  # thin edges: overlapping bands stay traceable
         fig.add_trace(
             go.Scatter(
                 x=x,
                 y=_f32(s.p90),
                 mode="lines",
-                line={"width": 1, "color": _rgba(color, 0.7)},  # thin edges: overlapping bands stay traceable
+                line=edge,
                 showlegend=False,
                 legendgroup=s.optimizer,
                 name=f"{name} 90th pct",
@@ -186,7 +187,7 @@ def band_figure(
                 x=x,
                 y=_f32(s.p10),
                 mode="lines",
-                line={"width": 1, "color": _rgba(color, 0.7)},  # thin edges: overlapping bands stay traceable
+                line=edge,
                 fill="tonexty",
                 fillcolor=_rgba(color, 0.22),
                 showlegend=False,
