@@ -115,6 +115,10 @@ def _overlay_2d(*, start=None, line=None, color: str = COLORS["marker"]) -> list
     show through, it is ink (the theme's text colour), so the line stays visible on a dark page.
     """
     traces = []
+
+    def dotted(c: str) -> dict:  # the line's look, on the map and in the legend
+        return {"line": {"color": c, "width": 2, "dash": "dot"}, "marker": {"size": 8, "color": c}}
+
     if line is not None:
         (w1, b1), (w2, b2) = line
         traces.append(
@@ -128,8 +132,7 @@ def _overlay_2d(*, start=None, line=None, color: str = COLORS["marker"]) -> list
                 "cliponaxis": False,
                 # a contrasting halo: the letters sit on dark and on light parts of a map
                 "textfont": {"size": FONT_SIZE, "color": COLORS["ink"], "shadow": "auto"},
-                "line": {"color": color, "width": 2, "dash": "dot"},
-                "marker": {"size": 8, "color": color},
+                **dotted(color),
                 "name": "line A→B",
                 "hoverinfo": "skip",
                 "legendgroup": "line",
@@ -137,16 +140,7 @@ def _overlay_2d(*, start=None, line=None, color: str = COLORS["marker"]) -> list
         )
         if color != COLORS["ink"]:  # black on the map; in the legend, on the page, the theme's text colour
             traces[-1]["showlegend"] = False
-            ink = COLORS["ink"]
-            traces.append(
-                _legend_entry(
-                    "line A→B",
-                    mode="lines+markers",
-                    line={"color": ink, "width": 2, "dash": "dot"},
-                    marker={"size": 8, "color": ink},
-                    legendgroup="line",
-                )
-            )
+            traces.append(_legend_entry("line A→B", mode="lines+markers", **dotted(COLORS["ink"]), legendgroup="line"))
     if start is not None:
         traces.append(
             {
