@@ -14,8 +14,31 @@ def test_home_page_renders_formula_and_a_card_per_lesson():
     assert at.title[0].value.startswith("📉 lossviz")
     assert any("\\mathrm{BCE}" in el.value for el in at.latex)
     # a card per lesson, in order, plus the footer's "Next:" link
-    links = [el.proto.page for el in at.get("page_link")]
+    links = [el.proto.page for el in at.main.get("page_link")]
     assert links == [lesson.url_path for lesson in LESSONS] + [LESSONS[0].url_path]
+
+
+@pytest.mark.parametrize("page", ["app.py", *PAGES])
+def test_sidebar_navigation_names_every_page_in_order(page):
+    """lossviz draws the navigation (Streamlit's own would label the home page "app", its file name)."""
+    at = app_test(page)
+    links = at.sidebar.get("page_link")
+    assert [el.proto.page for el in at.get_by_key("lv_nav").get("page_link")] == [el.proto.page for el in links]
+    assert [el.proto.page for el in links] == ["", *(lesson.url_path for lesson in LESSONS)]
+    assert [el.proto.label for el in links] == [
+        "Home",
+        "1. Loss Explorer",
+        "2. The log(0) black hole",
+        "3. Why MSE fails with a sigmoid",
+        *(f"{i}. {lesson.title}" for i, lesson in enumerate(LESSONS[3:], start=4)),
+    ]
+
+
+def test_streamlit_own_navigation_is_off():
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["client"]["showSidebarNavigation"] is False
 
 
 def test_every_lesson_file_exists_and_is_a_page():

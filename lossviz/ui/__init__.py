@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lossviz.lessons import BY_ID, LESSONS, next_lesson
+from lossviz.lessons import BY_ID, HOME, LESSONS, next_lesson
 from lossviz.params import Param, md_escape, parse, printable, serialize
 from lossviz.share import hidden_names, qr_png, share_url
 from lossviz.ui import plot
@@ -85,6 +85,7 @@ def setup_page(lesson_id: str) -> None:
     if rejected:
         st.warning("Ignored in hide=: " + ", ".join(md_escape(r, 30) for r in rejected) + " (not a control name)")
     with st.sidebar:
+        navigation()
         st.markdown(ABOUT)
         st.toggle(
             "Presenter view",
@@ -95,6 +96,19 @@ def setup_page(lesson_id: str) -> None:
         if st.button("Share this view", icon="📱", key=f"_lv_share_{lesson_id}", width="stretch"):
             share_dialog()
         st.toggle("Show this page's source", key=f"_lv_src_{lesson_id}")
+
+
+def navigation() -> None:
+    """The sidebar's links to every page, in teaching order, the current one highlighted.
+
+    Streamlit's own navigation from pages/ is switched off (``client.showSidebarNavigation``): it
+    labels a page by its file name, so the home page would read "app".
+    """
+    with st.container(key="lv_nav", gap="small"):
+        st.page_link(HOME.file, label="Home", icon=HOME.icon)
+        for i, lesson in enumerate(LESSONS, start=1):
+            st.page_link(lesson.file, label=f"{i}. {lesson.title}", icon=lesson.icon)
+    st.divider()
 
 
 def _present_to_url() -> None:

@@ -27,3 +27,35 @@ def test_deep_link_on_fresh_server(browser, lesson):
         ctx.close()
     finally:
         stop_server(proc, log)
+
+
+def _highlighted(nav) -> list[str]:
+    """The labels of the navigation's links drawn with a background (Streamlit marks the open page so)."""
+    return nav.get_by_role("link").evaluate_all(
+        """links => links
+             .filter(a => !['rgba(0, 0, 0, 0)', 'transparent'].includes(getComputedStyle(a).backgroundColor))
+             .map(a => a.innerText.trim().split('\\n').pop())"""
+    )
+
+
+def test_sidebar_navigation_walks_the_lessons(page, server_url):
+    """The sidebar's links (lossviz's own navigation) open each page and mark the one open."""
+    page.goto(f"{server_url}/")
+    wait_for_app(page)
+    nav = page.locator(".st-key-lv_nav")
+    names = ["Home", *(f"{i}. {lesson.title}" for i, lesson in enumerate(LESSONS, start=1))]
+    # each link: its icon, then its label
+    assert [text.split("\n")[-1] for text in nav.get_by_role("link").all_inner_texts()] == names
+    assert _highlighted(nav) == ["Home"]
+    assert "app" not in page.locator("[data-testid='stSidebar']").inner_text().split()  # Streamlit's own nav is off
+    for name, lesson in zip(names[1:], LESSONS, strict=True):
+        nav.get_by_role("link", name=name).click()
+        page.wait_for_url(f"**/{lesson.url_path}")
+        wait_for_app(page)
+        assert lesson.title in page.locator("h1").first.inner_text()
+        assert _highlighted(nav) == [name]
+        assert_no_exception(page)
+    nav.get_by_role("link", name="Home").click()
+    page.wait_for_url(f"{server_url}/")
+    wait_for_app(page)
+    assert page.locator("h1").first.inner_text().endswith(HOME.title)
