@@ -704,3 +704,22 @@ def test_descent_and_fit_figures(scene):
     for name in ls.LOSSES:
         np.testing.assert_array_equal(_trace(fit, f"after descent on {name.upper()}").y, curves[name])
     np.testing.assert_array_equal(_trace(fit, "data (label)").x, x)
+
+
+def test_surface_ticks_leave_the_near_corner_clear(scene):
+    # the camera looks at the (w, b) corner at the low ends: there the loss axis's lowest tick met
+    # the b axis's "10" ("-4" on "10") and w's "-10" met b's "-10"
+    _, _, land, _, _ = scene
+    bce = land["bce"].log10.astype(np.float32)
+    lo, hi = float(bce.min()), float(bce.max())
+    assert lo < -4 < lo + 0.15 * (hi - lo)  # auto ticks would put -4 in the corner
+    assert figs.surface_ticks(bce) == [-2.0, 0.0]
+    assert figs.surface_ticks(land["mse"].log10.astype(np.float32)) == [-5.0, 0.0]  # 0: the loss tops out at -1e-5
+    assert figs.surface_ticks(land.w) == [0.0, 10.0]  # the window is -10..10
+    assert figs.surface_ticks(np.array([0.0, 20.1])) == [10.0, 20.0]
+    assert figs.surface_ticks(np.array([3.0, 3.0])) == [3.0]  # a flat loss: one tick, not an error
+    assert figs.surface_ticks(np.array([-np.inf, -2.0, 0.0, np.nan])) == [-1.0, 0.0]  # only finite values count
+    assert figs.surface_ticks(np.array([np.nan])) == []
+    fig = figs.loss_surface(land, "bce", log=True)
+    assert list(fig.layout.scene.zaxis.tickvals) == [-2.0, 0.0]
+    assert list(fig.layout.scene.xaxis.tickvals) == [0.0, 10.0]

@@ -16,6 +16,7 @@ time on a rerun: about 10 ms per figure for ``base_layout``'s three updates alon
 from __future__ import annotations
 
 import copy
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -77,6 +78,27 @@ def _figure(traces: list, *, title: str, x: str = "", y: str = "", height: int =
 
 def _values(surface, log: bool) -> np.ndarray:
     return (surface.log10 if log else surface.loss).astype(np.float32)
+
+
+def surface_ticks(z: np.ndarray, *, most: int = 3, clear: float = 0.15) -> list[float]:
+    """Ticks for an axis of a 3-D surface: multiples of a 1-2-5 step, at most ``most`` of them, none in
+    the bottom ``clear`` of the range.  With the camera in front of the (w, b) corner at the low ends,
+    the loss axis's lowest tick is drawn on the b axis's highest ("-4" on "10") and w's lowest on b's
+    lowest ("-10-10")."""
+    finite = z[np.isfinite(z)]
+    if finite.size == 0:
+        return []
+    lo, hi = float(finite.min()), float(finite.max())
+    if not hi > lo:
+        return [lo]
+    k = math.floor(math.log10(hi - lo)) - 1
+    for step in (float(f"{m}e{e}") for e in range(k, k + 3) for m in (1, 2, 5)):
+        # a loss that gets within 1% of a tick (log₁₀ MSE tops out at -0.00001) is drawn up to it
+        first, last = math.ceil(lo / step - 1e-9), math.floor((hi + 0.01 * (hi - lo)) / step + 1e-9)
+        if last - first + 1 <= most:
+            break
+    ticks = [float(f"{i * step:.12g}") for i in range(first, last + 1)]
+    return [t for t in ticks if t >= lo + clear * (hi - lo)] or ticks[-1:]
 
 
 def _colorbar_title(name: str, log: bool) -> str:
@@ -240,14 +262,15 @@ def loss_map(land, name: str, *, log: bool = True, descent=None, start=None, lin
     return fixed_margins(fig, left=55, bottom=50)  # redrawn on every move of the learning rate
 
 
-def loss_surface(land, name: str, *, log: bool = True, descent=None, height: int = 470):
+def loss_surface(land, name: str, *, log: bool = True, descent=None, height: int = 420):
     """The same loss as a 3-D surface, with the descent path (the part over the window) drawn on it."""
+    z = _values(land[name], log)
     traces = [
         {
             "type": "surface",
             "x": land.w.astype(np.float32),
             "y": land.b.astype(np.float32),
-            "z": _values(land[name], log),
+            "z": z,
             "colorscale": LOSS_SCALE,
             # under the scene, not beside it: a scene in half a page (or on a phone) needs all its width
             "colorbar": {**_colorbar(name, log), **SURFACE_COLORBAR},
@@ -285,16 +308,18 @@ def loss_surface(land, name: str, *, log: bool = True, descent=None, height: int
         title=f"{LABELS[name]} loss surface",
         height=height,
         hovermode="closest",
-        legend=LEGEND_BELOW,
+        legend={**LEGEND_BELOW, "y": -0.21},  # clear of the colour bar's numbers
         margin={"l": 0, "r": 0, "t": 45, "b": 10},
         scene={
             # at most 4 ticks an axis: more crowd the corner where the b and the loss ticks meet
-            "xaxis": {"title": {"text": "w"}, "nticks": 4},
+            # w's lowest tick would sit against b's lowest in the near corner ("-10-10"): w starts higher
+            "xaxis": {"title": {"text": "w"}, "tickvals": surface_ticks(land.w)},
             "yaxis": {"title": {"text": "b"}, "nticks": 4},
-            "zaxis": {"title": {"text": _colorbar_title(name, log)}, "nticks": 4},
+            "zaxis": {"title": {"text": _colorbar_title(name, log)}, "tickvals": surface_ticks(z)},
             # close enough to fill the figure, far enough that the axis titles and ticks stay inside it
-            # at 355 px wide (a phone) as at 420 px (half of a 1280 px page)
-            "camera": {"eye": {"x": -1.5, "y": -1.5, "z": 0.85}, "center": {"x": -0.1, "y": 0.1, "z": -0.05}},
+            # at 355 px wide (a phone) as at 420 px (half of a 1280 px page); looking a little below
+            # the box's middle puts the box under the title, with no band of blank page between them
+            "camera": {"eye": {"x": -1.34, "y": -1.34, "z": 0.76}, "center": {"x": -0.1, "y": 0.1, "z": -0.2}},
             "aspectmode": "manual",
             "aspectratio": {"x": 1, "y": 1, "z": 0.7},
             "domain": {"x": [0, 1], "y": [0.1, 1]},
