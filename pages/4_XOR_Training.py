@@ -122,7 +122,8 @@ st.caption(
     "learning rate 0.1 for 5000 epochs. No straight line separates XOR, so the hidden layer must bend the boundary."
 )
 
-c = st.columns([1, 0.8, 0.8, 0.8, 0.9, 1.4, 0.9])
+with st.container(key="lv_pairs_xor"):  # on a phone, two to a line
+    c = st.columns([1, 0.8, 0.8, 0.8, 0.9, 1.4, 0.9])
 c[0].selectbox("Dataset", DATASETS, key=state.key("dataset"))
 c[1].selectbox("Hidden", list(range(1, MAX_HIDDEN + 1)), key=state.key("hidden"), help="Hidden units")
 c[2].selectbox("Activation", ACTIVATIONS, key=state.key("activation"))
@@ -193,9 +194,16 @@ def transport(b, playing: bool):
         type="primary",
         width="stretch",
         disabled=locked or (ss.xor_epoch >= last and not playing),
+        shortcut="P",  # a presenter scrolled down to the map plays and pauses from the keyboard
     )
     b[1].button(
-        "Step +1", key="xor_step1", on_click=step, args=(1,), width="stretch", disabled=locked or ss.xor_epoch >= last
+        "Step +1",
+        key="xor_step1",
+        on_click=step,
+        args=(1,),
+        width="stretch",
+        disabled=locked or ss.xor_epoch >= last,
+        shortcut="S",
     )
     b[2].button(
         f"Step +{state['step']}",
@@ -208,7 +216,8 @@ def transport(b, playing: bool):
     b[3].button("Reset", key="xor_reset", on_click=reset, width="stretch", help="Back to epoch 0, same initial weights")
 
 
-b = st.columns([1.3, 1, 1, 1, 1.3])
+with st.container(key="lv_buttons_xor"):  # on a phone, two rows of buttons, not five
+    b = st.columns([1.3, 1, 1, 1, 1.3])
 b[4].button("New initial weights", key="xor_new", on_click=new_weights, width="stretch", help="Next seed")
 if start is not None:
     st.info(f"Starting from uploaded weights: {md_escape(start['name'])}.")

@@ -271,3 +271,10 @@ def test_playing_pictures_are_the_frame_itself():
     now = frame(run.history, epoch, X, y, hidden=run.hidden, activation=run.activation, bounds=bounds)
     np.testing.assert_array_equal(decode_data_url(urls[0]), boundary_image(now["prob"], X, y, bounds))
     np.testing.assert_array_equal(decode_data_url(urls[1]), units_image(now["units"][:, ::2, ::2], run.activation))
+
+
+def test_transport_has_keyboard_shortcuts():
+    # P plays and pauses, S steps one epoch: for a presenter whose map is on screen and Play is not
+    at = app_test(PAGE)
+    assert at.button(key="xor_play").proto.shortcut == "p"  # Streamlit stores it lower-case
+    assert at.button(key="xor_step1").proto.shortcut == "s"

@@ -41,6 +41,12 @@ BASE_CSS = f"""
 /* live training redraws every 0.18 s: don't fade its elements as "stale" between frames */
 .st-key-xor_live [data-stale='true'] {{ opacity: 1 !important; transition: none !important; }}
 @media (max-width: 640px) {{ h1 {{ font-size: 2rem !important; }} }}
+/* on a phone, a row of columns keyed lv_buttons_* wraps three to a line, lv_pairs_* two to a line,
+   instead of stacking one under another (Streamlit gives each column the full width) */
+@media (max-width: 640px) {{
+  [class*='st-key-lv_buttons_'] [data-testid='stColumn'] {{ min-width: calc(33% - 1rem) !important; }}
+  [class*='st-key-lv_pairs_'] [data-testid='stColumn'] {{ min-width: calc(50% - 1rem) !important; }}
+}}
 /* ui.ticker: a clock, nothing to see */
 [class*='st-key-lv_tick_'] {{ display: none !important; }}
 /* ui.plain_code: a long link breaks anywhere rather than run off a phone's screen */

@@ -46,6 +46,35 @@ def test_phone_width_has_no_horizontal_overflow(browser, server_url, lesson):
         ctx.close()
 
 
+def test_phone_width_wraps_the_xor_controls_and_buttons(browser, server_url):
+    """On a phone the XOR page's settings sit two to a line and its buttons three to a line, so the map
+    starts about 300 px higher than with every control on a line of its own."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1)
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{server_url}/XOR_Training")
+        wait_for_app(pg)
+        top = {
+            key: pg.locator(f".st-key-{key}").bounding_box()["y"]
+            for key in (
+                "xor_dataset",
+                "xor_hidden",
+                "xor_activation",
+                "xor_play",
+                "xor_step1",
+                "xor_stepn",
+                "xor_reset",
+            )
+        }
+        assert top["xor_dataset"] == top["xor_hidden"] < top["xor_activation"]
+        assert top["xor_play"] == top["xor_step1"] == top["xor_stepn"] < top["xor_reset"]
+        for key in ("xor_play", "xor_stepn", "xor_reset", "xor_new"):  # every label whole, none cut by an ellipsis
+            button = pg.locator(f".st-key-{key} button[data-testid^='stBaseButton']").first
+            assert button.evaluate("b => b.scrollWidth <= b.clientWidth"), key
+    finally:
+        ctx.close()
+
+
 @pytest.mark.parametrize("lesson", PAGES, ids=lambda lesson: lesson.id)
 def test_presenter_view_on_a_projector(browser, server_url, lesson):
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})

@@ -144,3 +144,27 @@ def test_deep_link_settings_show(page, server_url):
         "() => document.querySelector(\"[data-testid='stMetricValue']\").innerText === '100 / 1,000'"
     )
     assert_no_exception(page)
+
+
+def test_keyboard_plays_pauses_and_steps(page, server_url):
+    """A presenter scrolled down to the map: P plays and pauses, S steps one epoch, no click needed."""
+    page.goto(f"{server_url}/XOR_Training?epochs=20000")
+    wait_for_app(page)
+    page.locator(".st-key-xor_chart_boundary").scroll_into_view_if_needed()
+    page.mouse.click(5, 5)  # focus on the page, not on a control
+    page.keyboard.press("s")
+    page.wait_for_function("() => document.querySelector(\"[data-testid='stMetricValue']\").innerText === '1 / 20,000'")
+    page.keyboard.press("p")
+    page.get_by_role("button", name="⏸ Pause").wait_for()
+    page.wait_for_function(
+        "() => !['0 / 20,000', '1 / 20,000'].includes("
+        "document.querySelector(\"[data-testid='stMetricValue']\").innerText)"
+    )
+    page.keyboard.press("p")
+    page.wait_for_function(
+        "() => document.querySelectorAll(\"[data-testid='stMetricValue']\")[3].innerText === 'paused'", timeout=60_000
+    )
+    frozen = _epoch(page)
+    page.wait_for_timeout(1000)
+    assert _epoch(page) == frozen
+    assert_no_exception(page)
