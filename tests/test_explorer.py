@@ -342,6 +342,26 @@ def test_loss_figure_carries_the_cores_curves_and_the_marker():
     assert "selected" in fig.layout.title.text and fig.layout.yaxis.type is None
 
 
+def test_markers_nest_when_the_losses_are_close():
+    # at the default p = 0.7 (y = 1) the three losses lie within 0.3 of each other, a few pixels apart:
+    # each marker is drawn smaller than the one under it, so all three stay in sight
+    pt = ex.point(1, 0.7, 1e-15)
+    assert max(pt.bce, pt.mse, pt.hinge) - min(pt.bce, pt.mse, pt.hinge) < 0.3
+    c = ex.curves(1e-15)
+    values = {"bce": pt.bce, "mse": pt.mse, "hinge": pt.hinge}
+    fig = figs.loss_figure(c.p, c.loss[1], label=1, marker_p=0.7, marker_values=values)
+    widths = []
+    for s in _markers(fig):
+        if s.type == "path":  # "M 0 -h L h 0 ...": tip to tip
+            xs = [float(v) for v in s.path.replace("M", " ").replace("L", " ").replace("Z", " ").split()[0::2]]
+            widths.append(max(xs) - min(xs))
+        else:
+            widths.append(s.x1 - s.x0)
+    assert [s.name for s in _markers(fig)] == ["BCE at p", "MSE at p", "hinge at p"]  # drawn in this order
+    assert widths[0] > widths[1] + 6 and widths[1] > widths[2] - 2, widths  # circle 21, square 13, diamond 14
+    assert all(s.xsizemode == "pixel" for s in _markers(fig))
+
+
 def test_loss_figure_options_hinge_log_and_unmarked_panel():
     c = ex.curves(1e-15)
     fig = _valid(figs.loss_figure(c.p, c.loss[0], label=0, marker_p=0.5, show_hinge=False, log_y=True))

@@ -37,11 +37,15 @@ from lossviz.figures.common import (
 NAMES = {"bce": "BCE", "mse": "MSE", "hinge": "hinge"}
 X_RANGE = (-0.03, 1.03)  # whole markers at p = 0 and p = 1
 MARKER_SUFFIX = " at p"  # a marker shape's name: "BCE at p", "MSE at p", "hinge at p"
-MARKER_PX = 15  # a marker's width in pixels
-# a diamond that looks as big as the circle and the square, in pixels around its centre
-DIAMOND_PATH = "M 0 -9.5 L 9.5 0 L 0 9.5 L -9.5 0 Z"
-# each loss's marker as a plotly shape: BCE a circle, MSE a square, hinge a diamond
-MARKER_SHAPES = {"bce": {"kind": "circle"}, "mse": {"kind": "rect"}, "hinge": {"kind": "path", "path": DIAMOND_PATH}}
+# each loss's marker as a plotly shape, a fixed size in pixels: BCE a circle, MSE a square, hinge a
+# diamond.  Drawn in that order, each smaller than the one before: where the losses are close (at the
+# default p = 0.7 all three lie within 0.3 of each other) they nest, each still in sight.
+DIAMOND_PATH = "M 0 -7 L 7 0 L 0 7 L -7 0 Z"  # 14 px from tip to tip
+MARKER_SHAPES = {
+    "bce": {"kind": "circle", "size": 21},
+    "mse": {"kind": "rect", "size": 13},
+    "hinge": {"kind": "path", "path": DIAMOND_PATH},
+}
 Y_PAD = 0.05  # of the y span, below and above the data: room for whole markers at the ends
 
 
@@ -89,9 +93,7 @@ def _markers(p: float, values: Mapping[str, float | None], kinds, log_y: bool = 
     for kind in kinds:
         if not _drawable(values.get(kind), log_y):
             continue
-        shape = pixel_shape(
-            p, values[kind], stroke=COLORS["ink"], width=2, fill=COLORS[kind], size=MARKER_PX, **MARKER_SHAPES[kind]
-        )
+        shape = pixel_shape(p, values[kind], stroke=COLORS["ink"], width=2, fill=COLORS[kind], **MARKER_SHAPES[kind])
         shapes.append({**shape, "name": NAMES[kind] + MARKER_SUFFIX})
     return shapes
 
