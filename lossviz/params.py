@@ -35,8 +35,13 @@ def md_escape(text: str, limit: int = 60) -> str:
 NA = "n/a"  # what every page shows where there is no number at all (a logit of p = 0, a mean over one)
 
 
-def format_number(x: float | None, digits: int = 4) -> str:
-    """A number for humans: 4 significant digits, ``inf``/``nan`` spelled out, :data:`NA` for ``None``."""
+def format_number(x: float | None, digits: int = 4, *, trailing_zeros: bool = False) -> str:
+    """A number for humans: 4 significant digits, ``inf``/``nan`` spelled out, :data:`NA` for ``None``.
+
+    ``trailing_zeros`` keeps every digit asked for (``34.540``, not ``34.54``): for numbers shown side
+    by side whose last digit is the point (34.539 against 34.540).  A whole number stays whole
+    (``100``: PyTorch's ceiling is exactly that).
+    """
     if x is None:
         return NA
     x = float(x)
@@ -47,10 +52,24 @@ def format_number(x: float | None, digits: int = 4) -> str:
     if x == 0:
         return "0"
     if 1e-4 <= abs(x) < 1e6:
-        return f"{x:.{digits}g}"
+        keep = trailing_zeros and not x.is_integer()
+        return f"{x:#.{digits}g}" if keep else f"{x:.{digits}g}"
     mant, exp = f"{x:.{digits - 1}e}".split("e")
-    mant = mant.rstrip("0").rstrip(".")
+    if not trailing_zeros:
+        mant = mant.rstrip("0").rstrip(".")
     return f"{mant}e{int(exp)}"
+
+
+_EXPONENT_HYPHEN = re.compile(r"(?<=\de)-(?=\d)")
+_SPACED_MINUS = re.compile(r"(?<=\d) ([−–]) (?=\d)")
+
+
+def unbroken(text: str) -> str:
+    """``text`` with its numbers kept whole across line ends, for prose: a non-breaking hyphen in an
+    exponent (``9.992e‑16``, which browsers split after the hyphen) and no-break spaces around a minus
+    between two numbers (``1 − 1e‑16``).  The hyphen looks the same, but Python will not parse it:
+    numbers meant to be copied belong in code, not in prose."""
+    return _SPACED_MINUS.sub("\u00a0\\1\u00a0", _EXPONENT_HYPHEN.sub("\u2011", text))
 
 
 def format_count(x: float | None) -> str:

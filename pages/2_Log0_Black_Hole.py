@@ -6,7 +6,7 @@ import streamlit as st
 from lossviz import blackhole as bh
 from lossviz import ui
 from lossviz.figures.blackhole import gradient_figure, loss_histogram
-from lossviz.params import Param, format_number, md_escape
+from lossviz.params import Param, format_number, md_escape, unbroken
 from lossviz.predictions_io import MAX_BYTES, MAX_MEGABYTES, MAX_ROWS, content_id, parse_predictions, table_predictions
 from lossviz.validation import DTYPES
 
@@ -200,9 +200,11 @@ else:
                     "framework": [r.name for r in results],
                     "rule": [r.rule for r in results],
                     "dtype": [r.dtype for r in results],
-                    "loss on this table": [format_number(r.mean, 7) for r in results],
+                    "loss on this table": [format_number(r.mean, 7, trailing_zeros=True) for r in results],
                     "most one row can cost, y = 1 / y = 0": [
-                        f"{format_number(r.worst_y1, 7)} / {format_number(r.worst_y0, 7)}" if r.bounded else "no bound"
+                        " / ".join(format_number(v, 7, trailing_zeros=True) for v in (r.worst_y1, r.worst_y0))
+                        if r.bounded
+                        else "no bound"
                         for r in results
                     ],
                     "source": [f"[{r.source_path}]({r.source})" if r.source else "the lesson" for r in results],
@@ -213,13 +215,15 @@ else:
         )
         keras, keras_eps = results[0], format_number(bh.KERAS_EPSILON)
         st.markdown(
-            f"Each framework turns the infinity into a different ceiling. Keras clips at {keras_eps} in float32, "
-            f"where the two ends are uneven ({format_number(keras.worst_y1, 5)} vs "
-            f"{format_number(keras.worst_y0, 5)}): 1 − {keras_eps} rounds to "
-            f"{bh.format_prob(bh.dtype_trap(bh.KERAS_EPSILON, 'float32').hi)}. PyTorch's BCELoss has no epsilon "
-            f"and clamps each log at {format_number(bh.TORCH_LOG_FLOOR)}. scikit-learn clips at the dtype's "
-            f"machine epsilon. The lessons' {' and '.join(map(format_number, bh.LESSON_EPS))} are two more "
-            "choices. Only the logits form needs no bound."
+            unbroken(
+                f"Each framework turns the infinity into a different ceiling. Keras clips at {keras_eps} in float32, "
+                f"where the two ends are uneven ({format_number(keras.worst_y1, 5, trailing_zeros=True)} vs "
+                f"{format_number(keras.worst_y0, 5, trailing_zeros=True)}): 1 − {keras_eps} rounds to "
+                f"{bh.format_prob(bh.dtype_trap(bh.KERAS_EPSILON, 'float32').hi)}. PyTorch's BCELoss has no epsilon "
+                f"and clamps each log at {format_number(bh.TORCH_LOG_FLOOR)}. scikit-learn clips at the dtype's "
+                f"machine epsilon. The lessons' {' and '.join(map(format_number, bh.LESSON_EPS))} are two more "
+                "choices. Only the logits form needs no bound."
+            )
         )
 
     gradient_box = st.container(key="bh_gradient")  # drawn by clip_view()
@@ -275,7 +279,7 @@ def clip_cards(cmp, eps: float, dtype: str) -> None:
             {
                 "row": row_numbers,
                 "p": [bh.format_prob(v, 4) for v in cmp.p[shown]],
-                "loss": [format_number(v, 5) for v in cmp.naive.values[shown]],
+                "loss": [format_number(v, 5, trailing_zeros=True) for v in cmp.naive.values[shown]],
             },
             cmp.n,
         )
@@ -293,27 +297,32 @@ def clip_cards(cmp, eps: float, dtype: str) -> None:
         st.markdown("**2 · The lessons' fix: `np.clip`**")
         st.latex(r"p \to \mathrm{clip}(p,\ \varepsilon,\ 1-\varepsilon)")
         st.metric(f"Mean loss (ε = {format_number(eps)}, {dtype})", format_number(cmp.clipped.mean, 5))
-        st.markdown(f"Bounds actually used in {dtype}: **[{bh.format_prob(trap.lo)}, {bh.format_prob(trap.hi)}]**")
+        st.markdown(
+            unbroken(f"Bounds actually used in {dtype}: **[{bh.format_prob(trap.lo)}, {bh.format_prob(trap.hi)}]**")
+        )
         per_sample(
             {
                 "row": row_numbers,
                 "clipped p": [bh.format_prob(v) for v in cmp.clipped_p[shown]],
-                "loss": [format_number(v, 5) for v in cmp.clipped.values[shown]],
+                "loss": [format_number(v, 5, trailing_zeros=True) for v in cmp.clipped.values[shown]],
             },
             cmp.n,
         )
         warnings_box("clipped_warnings", cmp.clipped.warnings)
         if not trap.upper_ok:
             st.markdown(
-                f"In {dtype}, 1 − {format_number(eps)} rounds to exactly 1: the upper bound does not move "
-                "p = 1, and log(1 − p) is still log(0)."
+                unbroken(
+                    f"In {dtype}, 1 − {format_number(eps)} rounds to exactly 1: the upper bound does not move "
+                    "p = 1, and log(1 − p) is still log(0)."
+                )
             )
         if not trap.lower_ok:
-            st.markdown(f"In {dtype}, {format_number(eps)} itself underflows to 0: the lower bound is 0.")
+            st.markdown(unbroken(f"In {dtype}, {format_number(eps)} itself underflows to 0: the lower bound is 0."))
         if trap.works:
             st.markdown(
-                f"No row can cost more than {format_number(trap.worst_y1, 5)} (y = 1) or "
-                f"{format_number(trap.worst_y0, 5)} (y = 0): the clip turns infinity into a chosen ceiling."
+                f"No row can cost more than {format_number(trap.worst_y1, 5, trailing_zeros=True)} (y = 1) or "
+                f"{format_number(trap.worst_y0, 5, trailing_zeros=True)} (y = 0): the clip turns infinity into a "
+                "chosen ceiling."
             )
 
     with col3.container(border=True, key="bh_logits"):
@@ -326,7 +335,7 @@ def clip_cards(cmp, eps: float, dtype: str) -> None:
                 "row": row_numbers,
                 "z": [format_number(v, 5) for v in cmp.z[shown]],
                 "loss": [
-                    format_number(v if ok else None, 5)
+                    format_number(v if ok else None, 5, trailing_zeros=True)
                     for v, ok in zip(cmp.logits_values[shown], cmp.finite_z[shown], strict=True)
                 ],
             },
@@ -365,8 +374,8 @@ def clip_cards(cmp, eps: float, dtype: str) -> None:
                     "1 − ε stored": [bh.format_prob(t.hi) for t in traps],
                     "lower side": ["works" if t.lower_ok else "ε → 0: fails" for t in traps],
                     "upper side": ["works" if t.upper_ok else "1 − ε → 1: fails" for t in traps],
-                    "max loss, y = 1": [format_number(t.worst_y1, 5) for t in traps],
-                    "max loss, y = 0": [format_number(t.worst_y0, 5) for t in traps],
+                    "max loss, y = 1": [format_number(t.worst_y1, 5, trailing_zeros=True) for t in traps],
+                    "max loss, y = 0": [format_number(t.worst_y0, 5, trailing_zeros=True) for t in traps],
                 }
             ),
             hide_index=True,
@@ -391,9 +400,11 @@ def clip_gradient(cmp, eps: float) -> None:
         )
     else:
         st.markdown(
-            f"With ε = {format_number(eps)}, 1 − ε rounds to exactly 1 even in float64, so this side is never "
-            "clipped: the gradient survives, but so does log(0) once σ(z) rounds to 1 (see the dtype trap). "
-            "Pick a larger ε, or y = 1, to see the clip bite."
+            unbroken(
+                f"With ε = {format_number(eps)}, 1 − ε rounds to exactly 1 even in float64, so this side is never "
+                "clipped: the gradient survives, but so does log(0) once σ(z) rounds to 1 (see the dtype trap). "
+                "Pick a larger ε, or y = 1, to see the clip bite."
+            )
         )
     if curves.rows_off_plot:
         st.caption(f"{curves.rows_off_plot} of your rows lie beyond |z| = {format_number(curves.x_range[1])}.")
@@ -445,7 +456,7 @@ if cmp is not None:
                             "row": [int(i) + 1 for i in summary.worst],
                             "y": [format_number(cmp.y[i]) for i in summary.worst],
                             "p": [bh.format_prob(cmp.p[i]) for i in summary.worst],
-                            "loss": [format_number(summary.values[i], 5) for i in summary.worst],
+                            "loss": [format_number(summary.values[i], 5, trailing_zeros=True) for i in summary.worst],
                         }
                     ),
                     hide_index=True,

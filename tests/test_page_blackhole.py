@@ -17,8 +17,9 @@ UPLOAD = "_bh_upload"
 
 
 def plain(text: str) -> str:
-    """Markdown-escaped page text back to what the reader sees."""
-    return re.sub(r"\\(.)", r"\1", text)
+    """Markdown-escaped page text back to what the reader sees: escapes gone, and the characters that
+    keep a number on one line (lossviz.params.unbroken) read as the hyphen and space they look like."""
+    return re.sub(r"\\(.)", r"\1", text).replace("\u2011", "-").replace("\u00a0", " ")
 
 
 def metric(at, box: str, i: int = 0) -> str:
@@ -69,7 +70,9 @@ def test_arrogant_case_three_forms_frameworks_and_controls():
         "Computed in float64 by lossviz.bce_grad_z. Diamonds and dots mark 2 of your 3 rows with y = 1. "
         "1 of them cannot be marked: p of exactly 0 or 1 has no finite logit z, so no place on this chart."
     ]
-    assert "[1e-15, 1 − 9.992e-16]" in plain(at.get_by_key("bh_clipped").markdown[1].value)
+    bounds = at.get_by_key("bh_clipped").markdown[1].value
+    assert "[1e-15, 1 − 9.992e-16]" in plain(bounds)
+    assert "[1e\u201115, 1\u00a0−\u00a09.992e\u201116]" in bounds  # kept on one line: no break inside a number
     # 3. no finite logit for p = 0 or 1: said per row, no number invented
     assert metric(at, "bh_logits") == "n/a"
     assert at.get_by_key("bh_logits").table[0].value["loss"].tolist() == ["n/a"] * 3
@@ -82,7 +85,7 @@ def test_arrogant_case_three_forms_frameworks_and_controls():
         shown = "n/a" if r.mean is None else format_number(r.mean, 7)
         assert fw[name][2] == shown, name
     assert results["Keras 3 binary_crossentropy"].mean == 16.059524536132812
-    assert fw["Keras 3 binary_crossentropy"][2:4] == ["16.05952", "16.1181 / 15.94238"]
+    assert fw["Keras 3 binary_crossentropy"][2:4] == ["16.05952", "16.11810 / 15.94238"]  # 7 digits, zeros kept
     assert fw["Keras 3 binary_crossentropy"][4] == f"[keras/src/backend/numpy/nn.py]({bh.KERAS_SOURCE})"
     assert fw["PyTorch nn.BCELoss"][2:4] == ["100", "100 / 100"]
     assert fw["scikit-learn log_loss"][2] == "36.04365" == format_number(36.04365338911715, 7)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from lossviz.params import Param, format_number, md_escape, parse, parse_list, serialize
+from lossviz.params import Param, format_number, md_escape, parse, parse_list, serialize, unbroken
 
 P = [
     Param("p", 0.7, lo=0.0, hi=1.0),
@@ -81,6 +81,25 @@ def test_format_number():
     assert format_number(0.0) == "0" and format_number(1e-15) == "1e-15"
     # no number at all (a logit of p = 0, a mean the logits form cannot take): one word on every page
     assert format_number(None) == format_number(None, 7) == "n/a"
+
+
+def test_format_number_with_trailing_zeros():
+    # the two ends of the float64 clip at eps = 1e-15, side by side: their last digit is the point
+    assert format_number(34.538776394910684, 5, trailing_zeros=True) == "34.539"
+    assert format_number(34.53956430953915, 5, trailing_zeros=True) == "34.540"
+    assert format_number(34.53956430953915, 5) == "34.54"
+    assert format_number(0.5, 5, trailing_zeros=True) == "0.50000"
+    assert format_number(9.992e-16, 4, trailing_zeros=True) == "9.992e-16"
+    assert format_number(1e-15, 4, trailing_zeros=True) == "1.000e-15"
+    # a whole number stays whole: PyTorch's ceiling is exactly 100
+    assert format_number(100.0, 7, trailing_zeros=True) == "100"
+    assert format_number(-40.0, 5, trailing_zeros=True) == "-40"
+    assert format_number(float("inf"), 5, trailing_zeros=True) == "inf"
+
+
+def test_unbroken_keeps_numbers_on_one_line():
+    text = unbroken("Bounds: [1e-15, 1 − 9.992e-16]; 1 – 2; x-1, e-mail, 3 - 4")
+    assert text == "Bounds: [1e\u201115, 1\u00a0−\u00a09.992e\u201116]; 1\u00a0–\u00a02; x-1, e-mail, 3 - 4"
 
 
 def test_parse_list():

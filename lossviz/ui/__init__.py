@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from lossviz.lessons import BY_ID, HOME, LESSONS, next_lesson
-from lossviz.params import Param, md_escape, parse, printable, serialize
+from lossviz.params import Param, md_escape, parse, printable, serialize, unbroken
 from lossviz.share import hidden_names, qr_png, share_url
 from lossviz.ui import plot
 from lossviz.ui.ticker import ticker, ticks_due  # noqa: F401 - part of the pages' API
@@ -256,7 +256,7 @@ def footer(lesson_id: str) -> None:
     """ "Try this", the next lesson, and (if asked for) the page's own source."""
     lesson = BY_ID[lesson_id]
     st.divider()
-    st.markdown(f"**Try this:** {lesson.try_this}")
+    st.markdown(f"**Try this:** {unbroken(lesson.try_this)}")
     nxt = next_lesson(lesson_id)
     if nxt is not None:
         st.page_link(nxt.file, label=f"Next: {nxt.title}", icon=nxt.icon)
