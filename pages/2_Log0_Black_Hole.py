@@ -426,7 +426,7 @@ with st.container(key="bh_upload"):
             "…or paste two columns",
             key=PASTE,
             placeholder="y,p\n1,0.93\n0,0.12\n1,0.0",
-            height=120,
+            height=165 if ui.presenting() else 145,  # the example's four lines, whole, at either type size
             max_chars=MAX_BYTES,
         )
         st.button("Load the pasted data", key="bh_paste_load", on_click=on_paste)

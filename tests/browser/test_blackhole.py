@@ -67,3 +67,22 @@ def test_deep_link_controls_and_csv_upload(server_url, page):
     assert metric(page, "bh_summary") == "8"
     assert_no_exception(page)
     assert page.js_errors == []
+
+
+@pytest.mark.parametrize("present", [False, True], ids=["normal", "presenter"])
+def test_paste_box_shows_its_example_whole(browser, server_url, present):
+    """The paste box is tall enough for its four-line example (y,p and three rows) at either type size."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{server_url}/{BY_ID['blackhole'].url_path}" + ("?present=1" if present else ""))
+        wait_for_app(pg)
+        box = pg.locator(".st-key-_bh_paste textarea")
+        example = box.get_attribute("placeholder")
+        assert example.count("\n") == 3
+        box.fill(example)  # the example as text: scrollHeight then measures what the placeholder needs
+        assert box.evaluate("t => t.scrollHeight <= t.clientHeight"), box.evaluate(
+            "t => [t.scrollHeight, t.clientHeight]"
+        )
+    finally:
+        ctx.close()
