@@ -217,6 +217,7 @@ with t_out:
         ),
         hide_index=True,
         width="stretch",
+        column_config=ui.numbers_as_text("p", "BCE", "MSE"),
     )
     st.caption(f"Each sample's loss (BCE with eps = {ex.format_eps(eps)} in {dtype}); the means are their averages.")
 

@@ -460,6 +460,7 @@ if cmp is not None:
                         }
                     ),
                     hide_index=True,
+                    column_config=ui.numbers_as_text("y", "p", "loss"),
                 )
             else:
                 st.caption("No row is on the wrong side of 0.5.")

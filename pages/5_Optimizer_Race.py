@@ -301,7 +301,7 @@ if tab_loss.open and chosen:
                 width="stretch",
                 column_config={
                     "learning rate": st.column_config.NumberColumn(format="%g"),
-                    "median epochs to target": st.column_config.TextColumn(alignment="right"),
+                    **ui.numbers_as_text("median epochs to target"),
                 },
                 key="race_loss_table",
             )

@@ -6,6 +6,8 @@ Run as a script for the rerun benchmark (server time of a p-slider move):
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -181,6 +183,11 @@ def test_presets_fill_the_table_and_match_the_lessons_numbers():
     at.selectbox(key=KEY["dtype"]).select("float32").run()
     assert metrics(at)["mean BCE (all digits)"] == "inf"
     assert at.dataframe[1].value["BCE"].tolist()[1] == "inf"
+    # the losses are text ("inf", 6 digits), aligned right like the numbers in the editor beside them
+    config = json.loads(at.dataframe[1].proto.columns)
+    assert {name: config[name]["alignment"] for name in ("p", "BCE", "MSE")} == dict.fromkeys(
+        ("p", "BCE", "MSE"), "right"
+    )
 
 
 def test_switching_preset_and_editing_the_table():

@@ -252,6 +252,12 @@ def chart(fig, key: str | None = None) -> None:
     plot.plotly_chart(fig, key=key, config={"displaylogo": False, "responsive": True})
 
 
+def numbers_as_text(*names: str) -> dict:
+    """Column configs for columns of numbers formatted as text (``format_number``, ``n/a``, ``inf``):
+    right-aligned like the number columns beside them, not left-aligned like words."""
+    return {name: st.column_config.TextColumn(alignment="right") for name in names}
+
+
 def footer(lesson_id: str) -> None:
     """ "Try this", the next lesson, and (if asked for) the page's own source."""
     lesson = BY_ID[lesson_id]
