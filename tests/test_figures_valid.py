@@ -28,6 +28,11 @@ def test_boundary_figures_validate_and_carry_the_data():
     assert [t.name for t in fig.data[-2:]] == ["label 0", "label 1"]
     np.testing.assert_array_equal(np.asarray(fig.data[-1].x), X[y == 1, 0].astype(np.float32))
     assert _valid(decision_boundary(prob, x1, x2, X, y, discretize=True)).data[0].z.max() == 255
+    # the map is square; its colour bar is centred and at most 0.65 of the plot's height, so it does
+    # not overshoot the square in a narrow column
+    bar = heat.colorbar
+    assert bar.len == 0.65 and (bar.y, bar.yanchor) == (0.5, "middle")
+    assert fig.layout.yaxis.scaleanchor == "x" and fig.layout.yaxis.constrain == "domain"
     maps = _valid(hidden_unit_maps(units, x1, x2, "tanh"))
     assert len(maps.data) == 3 and maps.data[2].xaxis == "x3"
     curve = _valid(loss_curve(r.loss, upto=100, total=500))

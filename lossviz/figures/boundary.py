@@ -13,6 +13,10 @@ from lossviz.figures.common import COLORS, FONT_SIZE, PROB_SCALE, fast_figure, l
 
 LABEL_COLORS = {0: "#b35806", 1: "#2166ac"}  # the ends of PROB_SCALE
 LABEL_SYMBOLS = {0: "circle", 1: "diamond"}  # shape too, not colour alone
+# The map is square (x and y to the same scale), so in a narrow column it is shorter than the plot
+# area, and a full-height colour bar overshot it top and bottom: 0.65 of the height, centred, stays
+# within the square from a phone (220 px square in 330 px) to a wide screen.
+MAP_COLORBAR = {"len": 0.65, "y": 0.5, "yanchor": "middle"}
 PROB_TICKS = {"tickvals": [0, 63.75, 127.5, 191.25, 255], "ticktext": ["0", "0.25", "0.5", "0.75", "1"]}
 
 
@@ -86,7 +90,7 @@ def decision_boundary_spec(
             "zmin": 0,
             "zmax": 255,
             "colorscale": PROB_SCALE,
-            "colorbar": {"title": {"text": "P(y=1)", "side": "right"}, "thickness": 14, **PROB_TICKS},
+            "colorbar": {"title": {"text": "P(y=1)", "side": "right"}, "thickness": 14, **PROB_TICKS, **MAP_COLORBAR},
             "hovertemplate": "x1 %{x:.2f}, x2 %{y:.2f}<extra></extra>",
             "name": "P(y=1)",
             "showlegend": False,
