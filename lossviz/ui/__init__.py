@@ -47,6 +47,8 @@ BASE_CSS = f"""
   [class*='st-key-lv_buttons_'] [data-testid='stColumn'] {{ min-width: calc(33% - 1rem) !important; }}
   [class*='st-key-lv_pairs_'] [data-testid='stColumn'] {{ min-width: calc(50% - 1rem) !important; }}
 }}
+/* the sidebar's links: a long title wraps (in presenter view's larger type) instead of ending in "…" */
+.st-key-lv_nav a * {{ white-space: normal !important; overflow: visible !important; text-overflow: clip !important; }}
 /* ui.ticker: a clock, nothing to see */
 [class*='st-key-lv_tick_'] {{ display: none !important; }}
 /* ui.plain_code: a long link breaks anywhere rather than run off a phone's screen */

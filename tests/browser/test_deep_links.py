@@ -59,3 +59,21 @@ def test_sidebar_navigation_walks_the_lessons(page, server_url):
     page.wait_for_url(f"{server_url}/")
     wait_for_app(page)
     assert page.locator("h1").first.inner_text().endswith(HOME.title)
+
+
+def test_sidebar_navigation_titles_whole_in_presenter_view(page, server_url):
+    """In presenter view's larger type a long title wraps onto a second line, not "3. Why MSE fails with a si…"."""
+    page.set_viewport_size({"width": 1280, "height": 720})
+    page.goto(f"{server_url}/{LESSONS[2].url_path}?present=1")
+    wait_for_app(page)
+    page.locator("[data-testid='stExpandSidebarButton']").click()  # presenter view starts with it collapsed
+    nav = page.locator(".st-key-lv_nav")
+    nav.wait_for()
+    cut = nav.get_by_role("link").evaluate_all(
+        "links => links.flatMap(a => [...a.querySelectorAll('span, p')])"  # the label, not the emoji icon
+        ".filter(e => e.tagName === 'P' || e.querySelector('p'))"
+        ".filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"
+    )
+    assert cut == []
+    heights = nav.get_by_role("link").evaluate_all("links => links.map(a => a.getBoundingClientRect().height)")
+    assert heights[3] > 1.5 * heights[0]  # "3. Why MSE fails with a sigmoid" on two lines, "Home" on one
