@@ -26,6 +26,13 @@ def share_url(page_url: str, query: Mapping[str, object]) -> str:
     return url
 
 
+def shared_query(query: Mapping[str, object]) -> dict:
+    """The settings a shared link carries: all but ``present``.  A teacher shares from the projector,
+    in presenter view; each student's phone or laptop should open the normal view of the same
+    settings, not type and charts sized for the back of a classroom."""
+    return {key: value for key, value in query.items() if key != "present"}
+
+
 def qr_png(url: str, *, scale: int = 10, border: int = 4) -> bytes:
     """A PNG of the QR code for ``url``: black on white, ``scale`` pixels a module, quiet zone included."""
     out = io.BytesIO()

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from lossviz import ui
-from lossviz.share import MAX_URL, contrast_ratio, hidden_names, qr_png, share_url
+from lossviz.share import MAX_URL, contrast_ratio, hidden_names, qr_png, share_url, shared_query
 from tests.conftest import ROOT, app_test
 
 zxingcpp = pytest.importorskip("zxingcpp")
@@ -35,6 +35,20 @@ def test_qr_code_decodes_to_the_exact_url(url):
     assert img.width >= 12 * 25  # large modules, scannable from the back of a room
     found = zxingcpp.read_barcodes(np.asarray(img.convert("L")))
     assert [r.text for r in found] == [url]
+
+
+def test_shared_link_leaves_presenter_view_out():
+    # the QR code on the projector opens the same settings on each student's phone, in the normal view
+    assert shared_query({"present": "1", "hide": "eps", "p": "0.01"}) == {"hide": "eps", "p": "0.01"}
+    at = app_test("pages/4_XOR_Training.py", {"present": "1", "hide": "lr", "seed": "3"})
+    at.button(key="_lv_share_xor").click().run()
+    assert [c.value for c in at.code] == ["?hide=lr&seed=3"]
+    assert any("leaves presenter view out" in c.value for c in at.caption)
+    assert at.query_params["present"] == "1"  # the presenter's own page keeps it
+    plain = app_test("pages/4_XOR_Training.py", {"seed": "3"})
+    plain.button(key="_lv_share_xor").click().run()
+    assert [c.value for c in plain.code] == ["?seed=3"]
+    assert not any("presenter" in c.value for c in plain.caption)
 
 
 def test_hide_flag_parsing_is_strict():

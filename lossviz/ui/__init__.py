@@ -14,7 +14,7 @@ import streamlit as st
 
 from lossviz.lessons import BY_ID, HOME, LESSONS, next_lesson
 from lossviz.params import Param, md_escape, parse, printable, serialize, unbroken
-from lossviz.share import hidden_names, qr_png, share_url
+from lossviz.share import hidden_names, qr_png, share_url, shared_query
 from lossviz.ui import plot
 from lossviz.ui.ticker import ticker, ticks_due  # noqa: F401 - part of the pages' API
 
@@ -131,12 +131,14 @@ def _present_to_url() -> None:
 def share_dialog() -> None:
     """The full link of this page with every setting, and a QR code big enough to scan off a projector."""
     try:
-        url = share_url(st.context.url or "", st.query_params.to_dict())
+        url = share_url(st.context.url or "", shared_query(st.query_params.to_dict()))
     except ValueError as exc:
         st.error(f"This view cannot be shared as a link: {exc}")
         return
     st.code(url, language=None, wrap_lines=True)
     st.image(qr_png(url, scale=12), width=460, caption="Scan to open this exact view")
+    if presenting():
+        st.caption("The link leaves presenter view out: each student's screen opens the normal view.")
 
 
 def plain_code(key: str, lines: list[str] | tuple[str, ...] | str) -> None:
