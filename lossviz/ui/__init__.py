@@ -136,7 +136,10 @@ def share_dialog() -> None:
         st.error(f"This view cannot be shared as a link: {exc}")
         return
     st.code(url, language=None, wrap_lines=True)
-    st.image(qr_png(url, scale=12), width=460, caption="Scan to open this exact view")
+    # three quarters of the dialog on a screen (about 540 px), the whole width on a phone, where the
+    # columns stack: a fixed 460 px ran off a 390 px screen and cut the code's corner square
+    code_col, _ = st.columns([3, 1])
+    code_col.image(qr_png(url, scale=12), width="stretch", caption="Scan to open this exact view")
     if presenting():
         st.caption("The link leaves presenter view out: each student's screen opens the normal view.")
 

@@ -107,3 +107,29 @@ def test_hide_flag_hides_controls_in_the_browser(browser, server_url):
         assert pg.locator("[data-testid='stMetricValue']").first.inner_text() == "4.605"
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_share_dialog_qr_code_fits_the_screen(browser, server_url, width):
+    """The QR code is whole on a phone (a fixed 460 px cut off its right-hand corner square at 390 px)
+    and large on a laptop, to scan off a projector."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900}, device_scale_factor=1)
+    pg = ctx.new_page()
+    try:
+        pg.goto(f"{server_url}/{LESSONS[0].url_path}?p=0.3")
+        wait_for_app(pg)
+        if width < 640:
+            pg.locator("[data-testid='stExpandSidebarButton']").click()
+        pg.get_by_role("button", name="Share this view").click()
+        img = pg.locator("[role='dialog'] [data-testid='stImage'] img")
+        img.wait_for()
+        pg.wait_for_function("() => document.querySelector(\"[role='dialog'] [data-testid='stImage'] img\").complete")
+        box = img.bounding_box()
+        dialog = pg.locator("[role='dialog']").bounding_box()
+        assert box["x"] >= dialog["x"] and box["x"] + box["width"] <= min(width, dialog["x"] + dialog["width"]) + 0.5
+        assert abs(box["width"] - box["height"]) < 2  # square, not squeezed
+        assert box["width"] >= (460 if width > 640 else 0.75 * width), box
+        caption = pg.locator("[role='dialog'] [data-testid='stImage'] [data-testid='stImageCaption']")
+        assert caption.evaluate("c => c.scrollWidth <= c.clientWidth + 1")  # "Scan to open this exact view" whole
+    finally:
+        ctx.close()
