@@ -61,15 +61,16 @@ def format_number(x: float | None, digits: int = 4, *, trailing_zeros: bool = Fa
 
 
 _EXPONENT_HYPHEN = re.compile(r"(?<=\de)-(?=\d)")
-_SPACED_MINUS = re.compile(r"(?<=\d) ([−–]) (?=\d)")
+_SPACED_OPERATOR = re.compile(r"(?<=[\w)]) ([−–=]) (?=[\w(])")
 
 
 def unbroken(text: str) -> str:
-    """``text`` with its numbers kept whole across line ends, for prose: a non-breaking hyphen in an
-    exponent (``9.992e‑16``, which browsers split after the hyphen) and no-break spaces around a minus
-    between two numbers (``1 − 1e‑16``).  The hyphen looks the same, but Python will not parse it:
-    numbers meant to be copied belong in code, not in prose."""
-    return _SPACED_MINUS.sub("\u00a0\\1\u00a0", _EXPONENT_HYPHEN.sub("\u2011", text))
+    """``text`` with its numbers and short formulas kept whole across line ends, for prose: a
+    non-breaking hyphen in an exponent (``9.992e‑16``, which browsers split after the hyphen) and
+    no-break spaces around a minus or an equals sign between two terms (``1 − 1e‑16``, ``log(1 − p)``,
+    ``(y = 0)``).  The hyphen looks the same, but Python will not parse it: numbers meant to be copied
+    belong in code, not in prose."""
+    return _SPACED_OPERATOR.sub("\u00a0\\1\u00a0", _EXPONENT_HYPHEN.sub("\u2011", text))
 
 
 def format_count(x: float | None) -> str:

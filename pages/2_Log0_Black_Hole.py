@@ -320,9 +320,11 @@ def clip_cards(cmp, eps: float, dtype: str) -> None:
             st.markdown(unbroken(f"In {dtype}, {format_number(eps)} itself underflows to 0: the lower bound is 0."))
         if trap.works:
             st.markdown(
-                f"No row can cost more than {format_number(trap.worst_y1, 5, trailing_zeros=True)} (y = 1) or "
-                f"{format_number(trap.worst_y0, 5, trailing_zeros=True)} (y = 0): the clip turns infinity into a "
-                "chosen ceiling."
+                unbroken(
+                    f"No row can cost more than {format_number(trap.worst_y1, 5, trailing_zeros=True)} (y = 1) "
+                    f"or {format_number(trap.worst_y0, 5, trailing_zeros=True)} (y = 0): the clip turns infinity "
+                    "into a chosen ceiling."
+                )
             )
 
     with col3.container(border=True, key="bh_logits"):

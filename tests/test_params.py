@@ -100,6 +100,11 @@ def test_format_number_with_trailing_zeros():
 def test_unbroken_keeps_numbers_on_one_line():
     text = unbroken("Bounds: [1e-15, 1 − 9.992e-16]; 1 – 2; x-1, e-mail, 3 - 4")
     assert text == "Bounds: [1e\u201115, 1\u00a0−\u00a09.992e\u201116]; 1\u00a0–\u00a02; x-1, e-mail, 3 - 4"
+    # short formulas too: a line never ends inside log(1 − p) or (y = 0)
+    assert (
+        unbroken("log(1 − p) is log(0); 34.540 (y = 0): done")
+        == "log(1\u00a0−\u00a0p) is log(0); 34.540 (y\u00a0=\u00a00): done"
+    )
 
 
 def test_parse_list():
