@@ -79,16 +79,23 @@ def layout_spec(*, title: str = "", x: str = "", y: str = "", height: int = 400,
 NARROW_LOG_TICKS = 6
 
 
+def step_ticks(lo: float, hi: float, most: int, *, reach: float = 0.0) -> list[float]:
+    """The multiples of the finest 1-2-5 step that puts at most ``most`` of them in [lo, hi] (``hi < lo``
+    not allowed).  ``reach`` lets the ticks go that fraction of the span above ``hi``."""
+    top = hi + reach * (hi - lo)
+    k = math.floor(math.log10(hi - lo)) - 1  # from a tenth of the span's order of magnitude up
+    for step in (float(f"{m}e{e}") for e in range(k, k + 3) for m in (1, 2, 5)):
+        first, last = math.ceil(lo / step - 1e-9), math.floor(top / step + 1e-9)  # 0.7 / 0.1 is 6.999...
+        if last - first + 1 <= most:
+            break
+    return [float(f"{i * step:.12g}") for i in range(first, last + 1)]
+
+
 def _linear_ticks(lo: float, hi: float) -> list[float]:
     """Ticks at multiples of a 1-2-5 step inside [lo, hi] (at most ``NARROW_LOG_TICKS``), each at least
     an eighth of the span (in log units) above the one below it: on a log axis the steps shrink
     towards the top, where 0.6 and 0.7 would otherwise be drawn over each other."""
-    k = math.floor(math.log10(hi - lo)) - 1  # from a tenth of the span's order of magnitude up
-    for step in (float(f"{m}e{e}") for e in range(k, k + 3) for m in (1, 2, 5)):
-        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)  # 0.7 / 0.1 is 6.999...
-        if last - first + 1 <= NARROW_LOG_TICKS:
-            break
-    ticks = [float(f"{i * step:.12g}") for i in range(first, last + 1)]
+    ticks = step_ticks(lo, hi, NARROW_LOG_TICKS)
     kept: list[float] = []
     for t in ticks:
         if not kept or math.log10(t / kept[-1]) >= math.log10(hi / lo) / 8:

@@ -16,7 +16,6 @@ time on a rerun: about 10 ms per figure for ``base_layout``'s three updates alon
 from __future__ import annotations
 
 import copy
-import math
 from functools import lru_cache
 
 import numpy as np
@@ -32,6 +31,7 @@ from lossviz.figures.common import (
     legend_below,
     log_ticks,
     pixel_shape,
+    step_ticks,
 )
 
 # One sequential scale for every loss map: near-white (low) to slate (high); CVD-safe by
@@ -91,13 +91,8 @@ def surface_ticks(z: np.ndarray, *, most: int = 3, clear: float = 0.15) -> list[
     lo, hi = float(finite.min()), float(finite.max())
     if not hi > lo:
         return [lo]
-    k = math.floor(math.log10(hi - lo)) - 1
-    for step in (float(f"{m}e{e}") for e in range(k, k + 3) for m in (1, 2, 5)):
-        # a loss that gets within 1% of a tick (log₁₀ MSE tops out at -0.00001) is drawn up to it
-        first, last = math.ceil(lo / step - 1e-9), math.floor((hi + 0.01 * (hi - lo)) / step + 1e-9)
-        if last - first + 1 <= most:
-            break
-    ticks = [float(f"{i * step:.12g}") for i in range(first, last + 1)]
+    # a loss that gets within 1% of a tick (log₁₀ MSE tops out at -0.00001) is drawn up to it
+    ticks = step_ticks(lo, hi, most, reach=0.01)
     return [t for t in ticks if t >= lo + clear * (hi - lo)] or ticks[-1:]
 
 
@@ -311,8 +306,8 @@ def loss_surface(land, name: str, *, log: bool = True, descent=None, height: int
         legend={**LEGEND_BELOW, "y": -0.21},  # clear of the colour bar's numbers
         margin={"l": 0, "r": 0, "t": 45, "b": 10},
         scene={
-            # at most 4 ticks an axis: more crowd the corner where the b and the loss ticks meet
-            # w's lowest tick would sit against b's lowest in the near corner ("-10-10"): w starts higher
+            # few ticks (at most 3 on w and the loss, 4 on b): more crowd the near corner, and
+            # surface_ticks keeps w's and the loss's lowest out of it ("-10-10", "-4" on "10")
             "xaxis": {"title": {"text": "w"}, "tickvals": surface_ticks(land.w)},
             "yaxis": {"title": {"text": "b"}, "nticks": 4},
             "zaxis": {"title": {"text": _colorbar_title(name, log)}, "tickvals": surface_ticks(z)},
