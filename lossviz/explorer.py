@@ -56,6 +56,7 @@ __all__ = [
     "lesson_numbers",
     "not_drawn",
     "point",
+    "points",
     "sample_table",
 ]
 
@@ -396,6 +397,11 @@ def point(y, p, eps, dtype="float64") -> Point:
 # ------------------------------------------------------------------ per-sample table
 
 MAX_ROWS = 100
+
+
+def points(y, eps, dtype="float64") -> tuple[Point, ...]:
+    """:func:`point` at every position of the p slider (``P_GRID``): what the page shows at each."""
+    return tuple(point(y, p, eps, dtype) for p in P_GRID)
 
 
 @dataclass(frozen=True)

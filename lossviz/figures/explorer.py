@@ -119,6 +119,31 @@ def _y_range(curves, markers: Mapping[str, float | None], *, log_y: bool, tozero
     return [lo - pad, hi + pad]
 
 
+def loss_moving(
+    losses: Mapping[str, np.ndarray],
+    *,
+    marker_p: float,
+    marker_values: Mapping[str, float | None] | None = None,
+    margin_p: float | None = None,
+    show_hinge: bool = True,
+    log_y: bool = False,
+) -> dict:
+    """What a move of p changes in :func:`loss_figure`, as layout paths: its shapes and y range.
+
+    The same patch for every position of the p slider is what the browser draws at once on a move
+    (``lossviz.ui.preview``); :func:`loss_figure` is built from it, so the two cannot differ.
+    """
+    kinds = _kinds(show_hinge)
+    shown = {k: v for k, v in (marker_values or {}).items() if k in kinds}
+    shapes = [vline_shape(marker_p, COLORS["grey"], "dot")]
+    if show_hinge and margin_p is not None:
+        shapes.append(vline_shape(margin_p, COLORS["hinge"], "dash"))
+    if marker_values is not None:
+        shapes.extend(_markers(marker_p, marker_values, kinds, log_y))
+    y_range = _y_range([losses[k] for k in kinds], shown, log_y=log_y, tozero=True)
+    return {"shapes": shapes, "yaxis.range": y_range}
+
+
 def loss_figure(
     p: np.ndarray,
     losses: Mapping[str, np.ndarray],
@@ -144,12 +169,13 @@ def loss_figure(
     layout = _layout(title, "predicted probability p", "loss (log scale)" if log_y else "loss", height)
     if log_y:
         layout["yaxis"].update(type="log", exponentformat="power")
-    shown = {k: v for k, v in (marker_values or {}).items() if k in kinds}
-    layout["yaxis"]["range"] = _y_range([losses[k] for k in kinds], shown, log_y=log_y, tozero=True)
+    moving = loss_moving(
+        losses, marker_p=marker_p, marker_values=marker_values, margin_p=margin_p, show_hinge=show_hinge, log_y=log_y
+    )
+    layout["yaxis"]["range"] = moving["yaxis.range"]
+    layout["shapes"] = moving["shapes"]
     data = [_curve(p, losses[k], k) for k in kinds]
-    layout["shapes"].append(vline_shape(marker_p, COLORS["grey"], "dot"))
     if show_hinge and margin_p is not None:
-        layout["shapes"].append(vline_shape(margin_p, COLORS["hinge"], "dash"))
         layout["annotations"].append(
             {
                 "x": margin_p,
@@ -163,9 +189,34 @@ def loss_figure(
                 "font": {"size": 14, "color": COLORS["ink"]},  # text: the theme's own colour, AA on both
             }
         )
-    if marker_values is not None:
-        layout["shapes"].extend(_markers(marker_p, marker_values, kinds, log_y))
     return fast_figure({"data": data, "layout": layout})
+
+
+def gradient_moving(
+    grads: Mapping[str, np.ndarray],
+    *,
+    marker_p: float,
+    marker_values: Mapping[str, float | None] | None = None,
+    show_hinge: bool = True,
+) -> dict:
+    """What a move of p changes in :func:`gradient_figure`: its shapes and y range (see :func:`loss_moving`)."""
+    kinds = _kinds(show_hinge)
+    shown = {k: v for k, v in (marker_values or {}).items() if k in kinds}
+    zero_line = {
+        "type": "line",
+        "xref": "paper",
+        "yref": "y",
+        "x0": 0,
+        "x1": 1,
+        "y0": 0,
+        "y1": 0,
+        "line": {"color": COLORS["grey"], "width": 1},
+    }
+    shapes = [zero_line, vline_shape(marker_p, COLORS["grey"], "dot")]
+    if marker_values is not None:
+        shapes.extend(_markers(marker_p, marker_values, kinds))
+    y_range = _y_range([grads[k] for k in kinds], shown, log_y=False, tozero=False)
+    return {"shapes": shapes, "yaxis.range": y_range}
 
 
 def gradient_figure(
@@ -183,21 +234,7 @@ def gradient_figure(
     title = f"How hard each loss pulls on the logit z (y = {label})"
     layout = _layout(title, "predicted probability p", "d loss / d z", height)
     data = [_curve(p, grads[k], k) for k in kinds]
-    shown = {k: v for k, v in (marker_values or {}).items() if k in kinds}
-    layout["yaxis"]["range"] = _y_range([grads[k] for k in kinds], shown, log_y=False, tozero=False)
-    layout["shapes"].append(
-        {
-            "type": "line",
-            "xref": "paper",
-            "yref": "y",
-            "x0": 0,
-            "x1": 1,
-            "y0": 0,
-            "y1": 0,
-            "line": {"color": COLORS["grey"], "width": 1},
-        }
-    )
-    layout["shapes"].append(vline_shape(marker_p, COLORS["grey"], "dot"))
-    if marker_values is not None:
-        layout["shapes"].extend(_markers(marker_p, marker_values, kinds))
+    moving = gradient_moving(grads, marker_p=marker_p, marker_values=marker_values, show_hinge=show_hinge)
+    layout["yaxis"]["range"] = moving["yaxis.range"]
+    layout["shapes"] = moving["shapes"]
     return fast_figure({"data": data, "layout": layout})
