@@ -52,11 +52,71 @@ def point_view() -> None:
         )
     with point_box:
         point_section(state["p"])
+        if not state["predict"]:  # with "Predict first" the readouts wait for a guess: nothing to show early
+            ui.slider_preview(state.key("p"), preview_frames(y, eps, dtype, state["hinge"], state["logy"]))
     with link_box:
         query = urlencode(serialize(ex.PARAMS, state.values()))
         base = st.context.url or "/" + BY_ID["explorer"].url_path
         ui.plain_code("explorer_link", base + ("?" + query if query else ""))
     state.sync()
+
+
+# the readouts at p, by their labels on the page: the field of lossviz.explorer.Point each shows, and its help
+READOUTS = {
+    "BCE": ("bce", "−[y log p + (1 − y) log(1 − p)], clipped, in {dtype}"),
+    "MSE": ("mse", "(y − p)², float64"),
+    "hinge": ("hinge", "max(0, 1 − t·z) with t = 2y − 1 and z = log(p / (1 − p))"),
+    "logit z": ("z", "z = log(p / (1 − p)): the score before the sigmoid"),
+}
+GUESSED = ("BCE", "MSE", "hinge")  # shown as "?" until the student has committed a guess ("Predict first")
+GRADIENT_READOUTS = {
+    "∂BCE/∂p": ("bce_grad_p", "(p − y) / (p (1 − p)); 0 where the clip bites"),
+    "∂MSE/∂p": ("mse_grad_p", "2 (p − y)"),
+    "∂BCE/∂z": ("bce_grad_z", "p − y; 0 where the clip bites"),
+    "∂MSE/∂z": ("mse_grad_z", "2 (p − y) p (1 − p)"),
+    "∂hinge/∂z": ("hinge_grad_z", "−t while t·z < 1, else 0"),
+}
+
+
+def readout(pt: ex.Point, label: str) -> str:
+    """The text of the readout ``label`` at this point, as the page shows it."""
+    field = {**READOUTS, **GRADIENT_READOUTS}[label][0]
+    return format_number(getattr(pt, field))
+
+
+def loss_markers(pt: ex.Point) -> dict:
+    return {"bce": pt.bce, "mse": pt.mse, "hinge": pt.hinge}
+
+
+def gradient_markers(pt: ex.Point) -> dict:
+    return {"bce": pt.bce_grad_z, "mse": pt.mse_grad_z, "hinge": pt.hinge_grad_z}
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def preview_frames(y: int, eps: float, dtype: str, show_hinge: bool, log_y: bool) -> dict:
+    """What the readouts and the charts show at every position of the p slider (lossviz.ui.preview):
+    the browser draws a move of p from these at once, and the rerun then draws the same."""
+    curves, pts = ex.curves(eps, dtype), ex.points(y, eps, dtype)
+    texts = {label: [readout(pt, label) for pt in pts] for label in (*READOUTS, *GRADIENT_READOUTS)}
+    charts = {
+        f"explorer_loss_y{label}": [
+            figs.loss_moving(
+                curves.loss[label],
+                marker_p=pt.p,
+                marker_values=loss_markers(pt) if label == y else None,
+                margin_p=curves.margin_p[label],
+                show_hinge=show_hinge,
+                log_y=log_y,
+            )
+            for pt in pts
+        ]
+        for label in (1, 0)
+    }
+    charts["explorer_grad"] = [
+        figs.gradient_moving(curves.grad_z[y], marker_p=pt.p, marker_values=gradient_markers(pt), show_hinge=show_hinge)
+        for pt in pts
+    ]
+    return ui.preview_frames(len(pts), readouts=texts, charts=charts)
 
 
 def point_section(p: float) -> None:
@@ -71,18 +131,15 @@ def point_section(p: float) -> None:
             "explorer", f"Your guess: BCE at p = {ex.format_p(p)} with y = {y}?", signature=(y, p, eps, dtype)
         )
     hidden = state["predict"] and guess is None  # readouts and markers wait for the student's guess
-    shown = (lambda v: "?") if hidden else format_number
     readouts = st.container(horizontal=True, gap="medium")
-    readouts.metric(
-        "BCE",
-        shown(pt.bce),
-        delta=None if guess is None else f"you guessed {format_number(guess)}",
-        delta_color="off",
-        help=f"−[y log p + (1 − y) log(1 − p)], clipped, in {dtype}",
-    )
-    readouts.metric("MSE", shown(pt.mse), help="(y − p)², float64")
-    readouts.metric("hinge", shown(pt.hinge), help="max(0, 1 − t·z) with t = 2y − 1 and z = log(p / (1 − p))")
-    readouts.metric("logit z", format_number(pt.z), help="z = log(p / (1 − p)): the score before the sigmoid")
+    for label, (_, why) in READOUTS.items():
+        readouts.metric(
+            label,
+            "?" if hidden and label in GUESSED else readout(pt, label),
+            delta=None if guess is None or label != "BCE" else f"you guessed {format_number(guess)}",
+            delta_color="off",
+            help=why.format(dtype=dtype),
+        )
     GRADIENT_NOTES = ("∂BCE/∂p", "z-gradients")
     for what, why in pt.notes:
         if what not in GRADIENT_NOTES:
@@ -92,7 +149,7 @@ def point_section(p: float) -> None:
     with st.container(horizontal=True, gap="large"):
         st.toggle("Show hinge", key=state.key("hinge"))
         st.toggle("Log y-axis", key=state.key("logy"))
-    markers = {"bce": pt.bce, "mse": pt.mse, "hinge": pt.hinge}
+    markers = loss_markers(pt)
     left, right = st.columns(2, gap="medium")
     for col, label in ((left, 1), (right, 0)):
         with col:
@@ -122,15 +179,12 @@ def point_section(p: float) -> None:
     # ---------------------------------------------------------------- gradients
     st.subheader("Gradients: how hard each loss pulls")
     grad_readouts = st.container(horizontal=True, gap="medium")
-    grad_readouts.metric("∂BCE/∂p", format_number(pt.bce_grad_p), help="(p − y) / (p (1 − p)); 0 where the clip bites")
-    grad_readouts.metric("∂MSE/∂p", format_number(pt.mse_grad_p), help="2 (p − y)")
-    grad_readouts.metric("∂BCE/∂z", format_number(pt.bce_grad_z), help="p − y; 0 where the clip bites")
-    grad_readouts.metric("∂MSE/∂z", format_number(pt.mse_grad_z), help="2 (p − y) p (1 − p)")
-    grad_readouts.metric("∂hinge/∂z", format_number(pt.hinge_grad_z), help="−t while t·z < 1, else 0")
+    for label, (_, why) in GRADIENT_READOUTS.items():
+        grad_readouts.metric(label, readout(pt, label), help=why)
     for what, why in pt.notes:
         if what in GRADIENT_NOTES:
             st.caption(f"**{what}:** {why}")
-    grad_markers = {"bce": pt.bce_grad_z, "mse": pt.mse_grad_z, "hinge": pt.hinge_grad_z}
+    grad_markers = gradient_markers(pt)
     gcol, gtext = st.columns([2, 1], gap="medium")
     with gcol:
         grad_fig = figs.gradient_figure(

@@ -13,8 +13,10 @@ import pytest
 
 import lossviz as lv
 from lossviz import explorer as ex
+from lossviz.figures.frames import unpack
 from lossviz.params import format_number
-from tests.conftest import app_test, chart_specs, plain_code, plotly_array
+from lossviz.ui import preview
+from tests.conftest import app_test, chart_specs, component_data, plain_code, plotly_array
 
 PAGE = "pages/1_Loss_Explorer.py"
 KEY = {name: f"explorer_{name}" for name in ("p", "y", "eps", "dtype", "hinge", "logy", "preset")}
@@ -283,3 +285,61 @@ def test_charts_redrawn_by_p_use_fixed_margins_except_in_presenter_view():
         for spec in charts(at):
             assert spec["layout"]["xaxis"]["automargin"] is auto and spec["layout"]["yaxis"]["automargin"] is auto
             assert spec["layout"]["margin"]["l"] >= 72
+
+
+# ------------------------------------------------------------------ a move of p drawn in the browser at once
+
+
+def preview_payload(at) -> dict:
+    """What lossviz.ui.preview sent the browser for the p slider (one component, or an error)."""
+    (data,) = component_data(at, preview.COMPONENT)
+    assert data["slider"] == KEY["p"]
+    return {**data, "charts": json.loads(data["charts"])}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"y": "0", "eps": "1e-12", "dtype": "float32"},
+        {"hinge": "0", "logy": "1"},
+        {"y": "0", "logy": "1", "present": "1"},
+    ],
+)
+def test_what_the_browser_draws_at_each_position_is_what_the_rerun_draws(query):
+    """Two paths to the same screen: the frames sent once for every position of p (drawn by the browser
+    the moment p moves), and the page rerun at that p (which the browser draws after it)."""
+    at = app_test(PAGE, query=query)
+    sent = preview_payload(at)
+    assert sent["size"] == len(ex.P_GRID)
+    for p in (0.0, 1e-16, 0.01, 0.3, 0.7, 0.999, 1 - 1e-16, 1.0):
+        at.select_slider(key=KEY["p"]).set_value(p).run()
+        assert not at.exception
+        assert preview_payload(at) == sent  # p is not in it: the browser keeps the one it has
+        i = ex.P_GRID.index(p)
+        shown = metrics(at)
+        assert {label: texts[i] for label, texts in sent["readouts"].items()} == {k: shown[k] for k in sent["readouts"]}
+        assert len(sent["readouts"]) == 9
+        for key, spec in zip(("explorer_loss_y1", "explorer_loss_y0", "explorer_grad"), charts(at), strict=True):
+            patch = unpack(sent["charts"][key], i)
+            assert patch == {"shapes": spec["layout"]["shapes"], "yaxis.range": spec["layout"]["yaxis"]["range"]}, (
+                key,
+                p,
+            )
+
+
+def test_frames_change_with_the_other_controls_and_are_not_sent_while_a_guess_is_pending():
+    at = app_test(PAGE)
+    first = preview_payload(at)
+    at.segmented_control(key=KEY["y"]).set_value(0).run()
+    assert preview_payload(at)["readouts"]["BCE"][ex.P_GRID.index(0.7)] == format_number(lv.bce([0], [0.7]))
+    assert preview_payload(at) != first
+    at.toggle(key="explorer_predict").set_value(True).run()
+    assert component_data(at, preview.COMPONENT) == []  # the readouts wait for the student's guess
+
+
+def test_frames_refuse_a_readout_or_chart_with_the_wrong_number_of_positions():
+    with pytest.raises(ValueError, match="readout 'BCE' has 2 positions; the slider has 3"):
+        preview.frames(3, readouts={"BCE": ["1", "2"]}, charts={})
+    with pytest.raises(ValueError, match="chart 'c' has 4 positions; the slider has 3"):
+        preview.frames(3, readouts={}, charts={"c": [{}] * 4})

@@ -16,6 +16,8 @@ from lossviz.lessons import BY_ID, HOME, LESSONS, next_lesson
 from lossviz.params import Param, md_escape, parse, printable, serialize, unbroken
 from lossviz.share import hidden_names, qr_png, share_url, shared_query
 from lossviz.ui import plot
+from lossviz.ui.preview import frames as preview_frames  # noqa: F401 - part of the pages' API
+from lossviz.ui.preview import slider_preview  # noqa: F401
 from lossviz.ui.ticker import ticker, ticks_due  # noqa: F401 - part of the pages' API
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -139,7 +139,19 @@ export default function (component) {
   div.style.height = (layout.height || 450) + "px";
   const draw = (Plotly) => {
     div.__lossvizGone = false;
-    const drawn = Plotly.react(div, sameTraces(div, fig.data || []), layout, data.config || {});
+    div.__lossvizLayout = layout; // as the server drew it; lossviz.ui.preview patches it on a slider move
+    div.__lossvizConfig = data.config || {};
+    // a slider that lossviz.ui.preview draws at once may have moved on since this figure was made
+    const now = window.__lvPreview ? window.__lvPreview.layoutFor(div, layout) : layout;
+    const traces = sameTraces(div, fig.data || []);
+    const shown = JSON.stringify(now);
+    const same = div._fullLayout && shown === div.__lossvizShown && traces.length === (div.data || []).length
+      && traces.every((t, i) => t === div.data[i]);
+    if (same) return; // lossviz.ui.preview has drawn this already (Plotly.react would still take ~10 ms)
+    div.__lossvizShown = shown;
+    // plotly writes into the layout it is given (an axis's type): it gets a copy, so that the
+    // layouts kept here stay as the server sent them and compare equal next time
+    const drawn = Plotly.react(div, traces, structuredClone(now), div.__lossvizConfig);
     // the draw may end later (plotly draws again once the margins are known): see the cleanup below;
     // a failed draw is still reported as the page's error
     div.__lossvizDrawn = Promise.resolve(drawn).catch((err) => { setTimeout(() => { throw err; }); });
@@ -160,6 +172,7 @@ export default function (component) {
     if (div.__lossvizResize) div.__lossvizResize.disconnect();
     div.__lossvizResize = undefined;
     div.__lossvizTraces = undefined;
+    div.__lossvizShown = undefined;
     // purge once the last draw has ended: purged in mid-draw, plotly's remaining steps find the
     // graph's state gone and throw ("reading '_redrawFromAutoMarginCount'", "emit is not a
     // function"), as slow browsers showed when a chart was removed right after it was drawn

@@ -146,7 +146,7 @@ def wait_for_app(pg, timeout: float = 30_000) -> None:
         " && !document.querySelector(\"[data-testid='stSkeleton']\")"
         # lossviz.ui.plot's charts are drawn after the run, once the component and plotly.js have loaded
         " && [...document.querySelectorAll('.stBidiComponent')]"
-        ".every(c => c.querySelector('.lossviz-plot .main-svg')); }",
+        ".every(c => c.querySelector('.lossviz-preview, .lossviz-plot .main-svg')); }",
         timeout=timeout,
     )
     pg.wait_for_timeout(150)

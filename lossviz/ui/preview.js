@@ -1,0 +1,187 @@
+// lossviz: a select_slider's move drawn in the browser at once, before the server's rerun is back.
+// The server sends, once per setting of the other controls, what every position of the slider
+// shows: each readout's text and each chart's layout patch (lossviz/figures/frames.py packs them;
+// unpack below is its inverse).  On a move this fills the readouts (st.metric values, found by
+// label) and hands the patched layout to Plotly.react on the charts lossviz.ui.plot draws.  The
+// rerun then draws the same values (tests compare both paths).  Until the script has finished
+// after a move, a rerun's output that arrives for an earlier position (a fast drag) is put right
+// at once, and charts ask layoutFor() before each draw, so the page never steps back.  Outside a
+// move nothing here touches the page: a change of another control (y, "Predict first") is drawn
+// as the server sends it.
+const LV = (window.__lvPreview = window.__lvPreview || { sliders: {} });
+
+function fill(t, nums, at) {
+  if (t === null) return nums[at.i++];
+  if (Array.isArray(t)) return t.map((v) => fill(v, nums, at));
+  if (typeof t === "object") {
+    const out = {};
+    for (const [k, v] of Object.entries(t)) out[k] = fill(v, nums, at);
+    return out;
+  }
+  return t;
+}
+
+function unpack(packed, i) {
+  const frame = packed.frames[i];
+  return frame ? fill(packed.templates[frame[0]], frame.slice(1), { i: 0 }) : null;
+}
+
+function patched(layout, patch) {
+  // layout paths ("yaxis.range") set on copies of the objects along the path
+  const out = { ...layout };
+  for (const [path, value] of Object.entries(patch)) {
+    const keys = path.split(".");
+    let o = out;
+    for (const k of keys.slice(0, -1)) o = o[k] = { ...(o[k] || {}) };
+    o[keys[keys.length - 1]] = value;
+  }
+  return out;
+}
+
+function position(s) {
+  const el = s.input && s.input.isConnected ? s.input : document.querySelector(`.st-key-${s.slider} input[type='range']`);
+  if (!el) return null;
+  if (el !== s.input) {
+    // a move is a change of the range input's value (keys, pointer, or the server's own value)
+    s.input = el;
+    if (s.inputObserver) s.inputObserver.disconnect();
+    s.inputObserver = new MutationObserver(() => moved(s));
+    s.inputObserver.observe(el, { attributes: true, attributeFilter: ["value", "aria-valuetext"] });
+  }
+  const i = Number(el.value);
+  return Number.isInteger(i) && i >= 0 && i < s.size ? i : null;
+}
+
+function metricValues(s) {
+  // [the element that holds a readout's value, its text at every position], for each readout on the page
+  const out = [];
+  for (const m of document.querySelectorAll("[data-testid='stMetric']")) {
+    const label = m.querySelector("[data-testid='stMetricLabel']");
+    const values = label && s.readouts[label.textContent.trim()];
+    const box = m.querySelector("[data-testid='stMetricValue']");
+    if (values && box) out.push([box, values]);
+  }
+  return out;
+}
+
+function fixReadouts(s, i) {
+  let stale = s.metrics.length === 0 || s.metrics.some(([p]) => !p.isConnected);
+  if (stale) {
+    s.metrics = metricValues(s);
+    // a rerun that arrives for an earlier position (a fast drag) is put right in the same task
+    s.metricObserver.disconnect();
+    for (const [box] of s.metrics) s.metricObserver.observe(box, { subtree: true, childList: true, characterData: true });
+  }
+  for (const [box, values] of s.metrics) {
+    // the text node React holds: set in place, so its next update lands on what is on screen
+    const p = box.querySelector("p");
+    const node = p && p.firstChild;
+    if (node && node.nodeType === Node.TEXT_NODE && node.nodeValue !== values[i]) node.nodeValue = values[i];
+  }
+}
+
+function chartPatch(div) {
+  for (const s of Object.values(LV.sliders)) {
+    if (!s.moving) continue;
+    for (const [key, packed] of Object.entries(s.charts)) {
+      if (!div.closest(`.st-key-${key}`)) continue;
+      const i = position(s);
+      return i === null ? null : unpack(packed, i);
+    }
+  }
+  return null;
+}
+
+// lossviz.ui.plot asks this before each draw: the layout for where the slider is now
+LV.layoutFor = (div, layout) => {
+  const patch = chartPatch(div);
+  return patch ? patched(layout, patch) : layout;
+};
+
+function show(s, i) {
+  fixReadouts(s, i);
+  if (!window.Plotly) return;
+  for (const key of Object.keys(s.charts)) {
+    const div = document.querySelector(`.st-key-${key} .lossviz-plot`);
+    if (!div || !div._fullLayout || !div.__lossvizLayout) continue;
+    const layout = LV.layoutFor(div, div.__lossvizLayout);
+    div.__lossvizShown = JSON.stringify(layout); // lossviz.ui.plot skips a rerun's draw of the same
+    window.Plotly.react(div, div.data, structuredClone(layout), div.__lossvizConfig);
+  }
+}
+
+function moved(s) {
+  const i = position(s);
+  if (i === null) return;
+  if (i !== s.shown) {
+    s.shown = i;
+    s.moving = true;
+    watchScript();
+    show(s, i);
+  } else if (s.moving) fixReadouts(s, i);
+}
+
+function watchScript() {
+  // a move is over when the script has finished: its last output is for where the slider is
+  if (LV.scriptObserver) return;
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app) return;
+  LV.scriptObserver = new MutationObserver(() => {
+    if (app.getAttribute("data-test-script-state") !== "notRunning") return;
+    for (const s of Object.values(LV.sliders)) {
+      s.moving = false;
+      s.metricObserver.disconnect();
+      s.metrics = [];
+    }
+  });
+  LV.scriptObserver.observe(app, { attributes: true, attributeFilter: ["data-test-script-state"] });
+}
+
+function stop(s) {
+  if (s.inputObserver) s.inputObserver.disconnect();
+  s.metricObserver.disconnect();
+  s.input = null;
+}
+
+export default function (component) {
+  const { data, parentElement } = component;
+  if (!parentElement.querySelector(".lossviz-preview")) {
+    const mark = document.createElement("div");
+    mark.className = "lossviz-preview";
+    parentElement.appendChild(mark);
+  }
+  // "#010101" is ink, the theme's text colour (as lossviz.ui.plot draws it)
+  const ink = JSON.stringify(getComputedStyle(parentElement).getPropertyValue("--st-text-color").trim() || "#31333F");
+  LV.parsed = LV.parsed || {};
+  let parsed = LV.parsed[data.slider];
+  if (!parsed || parsed.source !== data.charts || parsed.ink !== ink) {
+    parsed = { source: data.charts, ink, charts: JSON.parse(data.charts.replaceAll('"#010101"', ink)) };
+    LV.parsed[data.slider] = parsed;
+  }
+  const old = LV.sliders[data.slider];
+  if (old) stop(old);
+  const s = {
+    slider: data.slider,
+    size: data.size,
+    readouts: data.readouts,
+    charts: parsed.charts,
+    shown: null,
+    moving: false,
+    input: null,
+    metrics: [],
+  };
+  s.metricObserver = new MutationObserver(() => moved(s));
+  LV.sliders[data.slider] = s;
+  s.shown = position(s);
+  if (old && old.moving && s.shown !== null) {
+    // a rerun for an earlier position of a move still under way: what it drew is put right now
+    s.moving = true;
+    show(s, s.shown);
+  }
+  return () => {
+    if (LV.sliders[data.slider] === s) {
+      delete LV.sliders[data.slider];
+      stop(s);
+    }
+  };
+}
