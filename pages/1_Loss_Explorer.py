@@ -78,10 +78,12 @@ GRADIENT_READOUTS = {
 }
 
 
+FIELDS = {label: field for label, (field, _) in (READOUTS | GRADIENT_READOUTS).items()}
+
+
 def readout(pt: ex.Point, label: str) -> str:
     """The text of the readout ``label`` at this point, as the page shows it."""
-    field = {**READOUTS, **GRADIENT_READOUTS}[label][0]
-    return format_number(getattr(pt, field))
+    return format_number(getattr(pt, FIELDS[label]))
 
 
 def loss_markers(pt: ex.Point) -> dict:
@@ -97,7 +99,7 @@ def preview_frames(y: int, eps: float, dtype: str, show_hinge: bool, log_y: bool
     """What the readouts and the charts show at every position of the p slider (lossviz.ui.preview):
     the browser draws a move of p from these at once, and the rerun then draws the same."""
     curves, pts = ex.curves(eps, dtype), ex.points(y, eps, dtype)
-    texts = {label: [readout(pt, label) for pt in pts] for label in (*READOUTS, *GRADIENT_READOUTS)}
+    texts = {label: [readout(pt, label) for pt in pts] for label in FIELDS}
     charts = {
         f"explorer_loss_y{label}": [
             figs.loss_moving(
