@@ -141,6 +141,8 @@ PROBE_JS = r"""(cfg) => {
     return (cfg.first ? els.slice(0, 1) : els).map((e) => e.textContent.trim()).join(' | ');
   };
   P.charts = () => all('.js-plotly-plot');
+  // plotly replaced the chart's data or layout since the key press (Plotly.react, or a preview's patch)
+  P.newFigure = (c, i) => c.data !== P.base.data[i] || c.layout !== P.base.layout[i];
   P.slider = () => {
     const box = document.querySelector('.st-key-' + cfg.key);
     const s = box && box.querySelector("[role='slider'], input[type='range']");
@@ -165,7 +167,7 @@ PROBE_JS = r"""(cfg) => {
       // drawn: counting that gap as "updated" would stop the clock too early), one of them is new,
       // and all are drawn
       const moved = cs.length >= P.base.charts.length && cs.length > 0
-        && cs.some((c, i) => c !== P.base.charts[i] || c.data !== P.base.data[i] || c.layout !== P.base.layout[i]);
+        && cs.some((c, i) => c !== P.base.charts[i] || P.newFigure(c, i));
       if (moved && cs.every((c) => c.querySelector('.main-svg'))) m.chart = now;
     }
     const seen = cfg.expect.every((what) => m[what]) && (m.running !== null || cfg.expect.length > 0);
@@ -196,8 +198,7 @@ PROBE_JS = r"""(cfg) => {
     m.done = m.last;
     const cs = P.charts();
     m.charts = cs.length;
-    m.redrawn = cs.filter((c, i) => !P.base.charts.includes(c) || c.data !== P.base.data[i]
-      || c.layout !== P.base.layout[i]).length;
+    m.redrawn = cs.filter((c, i) => !P.base.charts.includes(c) || P.newFigure(c, i)).length;
     m.paint = m.lastPaint;
   };
   if (!P.installed) {
