@@ -24,7 +24,7 @@ HOLE = None  # a number's place in a template (JSON null): patches may not hold 
 
 def _split(value, numbers: list):
     """``value`` with each number replaced by HOLE; the numbers appended to ``numbers`` in walk order."""
-    if isinstance(value, bool) or isinstance(value, str):
+    if isinstance(value, (bool, str)):
         return value
     if isinstance(value, (int, float)):
         if not math.isfinite(value):

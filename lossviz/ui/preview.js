@@ -65,8 +65,7 @@ function metricValues(s) {
 }
 
 function fixReadouts(s, i) {
-  let stale = s.metrics.length === 0 || s.metrics.some(([p]) => !p.isConnected);
-  if (stale) {
+  if (s.metrics.length === 0 || s.metrics.some(([box]) => !box.isConnected)) {
     s.metrics = metricValues(s);
     // a rerun that arrives for an earlier position (a fast drag) is put right in the same task
     s.metricObserver.disconnect();
