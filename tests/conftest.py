@@ -74,6 +74,42 @@ def component_data(at, name: str) -> list[dict]:
     return [json.loads(el.proto.json) for el in at.get("bidi_component") if el.proto.component_name == name]
 
 
+def preview_payload(at, slider: str) -> dict:
+    """What lossviz.ui.preview sent the browser for ``slider``: ``size``, ``readouts`` as
+    ``[labels, values]`` pairs, and ``charts`` (key -> packed patches) parsed."""
+    from lossviz.ui.preview import COMPONENT
+
+    (data,) = [d for d in component_data(at, COMPONENT) if d["slider"] == slider]
+    return {**data, "charts": json.loads(data["charts"])}
+
+
+def charts_by_key(at) -> dict[str, dict]:
+    """The figure of every chart lossviz.ui.plot drew, by its key, with typed arrays as plain numbers."""
+    from lossviz.figures.frames import plain
+    from lossviz.ui.plot import COMPONENT
+
+    return {
+        el.proto.id.rsplit("-", 1)[-1]: plain(json.loads(json.loads(el.proto.json)["spec"]))
+        for el in at.get("bidi_component")
+        if el.proto.component_name == COMPONENT
+    }
+
+
+def assert_preview_is_the_rerun(at, sent: dict, i: int, before: dict[str, dict]) -> None:
+    """Two paths to the same screen.  The browser's preview of position ``i`` (``sent``), set on the
+    charts as they were ``before`` the move (:func:`charts_by_key`), equals what the page drew after
+    its rerun at ``i``: every previewed metric's label and value, and every previewed chart whole."""
+    from lossviz.figures.frames import apply, unpack
+
+    shown = {m.label: m.value for m in at.metric}
+    for labels, values in sent["readouts"]:
+        label = labels[i] if len(labels) > 1 else labels[0]
+        assert shown.get(label) == values[i], (label, shown.get(label), values[i])
+    now = charts_by_key(at)
+    for key, packed in sent["charts"].items():
+        assert apply(before[key], unpack(packed, i)) == now[key], key
+
+
 @pytest.fixture
 def make_app():
     return app_test

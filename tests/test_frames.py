@@ -9,7 +9,7 @@ import pytest
 
 from lossviz import explorer as ex
 from lossviz.figures import explorer as figs
-from lossviz.figures.frames import pack, unpack
+from lossviz.figures.frames import apply, figure_json, moving, pack, plain, unpack
 
 
 def explorer_patches(y=1, eps=1e-15, dtype="float64", show_hinge=True, log_y=False) -> list[dict]:
@@ -68,3 +68,44 @@ def test_numbers_are_taken_out_in_walk_order_and_strings_and_flags_stay():
 def test_a_patch_that_cannot_be_sent_is_refused_with_the_reason(patch, error, words):
     with pytest.raises(error, match=words):
         pack([patch])
+
+
+# ------------------------------------------------------------------ patches found by comparing whole figures
+
+
+def test_moving_finds_the_layout_keys_and_trace_attributes_that_change_and_nothing_else():
+    figs = [
+        {
+            "data": [{"x": [1, 2], "y": [k, 2 * k], "name": "a"}, {"x": [0], "y": [0]}],
+            "layout": {"title": "t", "yaxis": {"range": [0, k]}},
+        }
+        for k in (1, 2, 3)
+    ]
+    patches = moving(figs)
+    assert patches == [{"yaxis": {"range": [0, k]}, "data.0.y": [k, 2 * k]} for k in (1, 2, 3)]
+    for i, j in ((0, 2), (2, 0), (1, 1)):
+        assert apply(figs[j], patches[i]) == figs[i]
+    assert figs[0]["data"][0]["y"] == [1, 2]  # apply works on a copy
+
+
+def test_moving_reads_plotlys_typed_arrays_as_numbers():
+    import numpy as np
+    import plotly.graph_objects as go
+
+    figs = [figure_json(go.Figure({"data": [{"y": np.arange(3, dtype="float32") * k}]})) for k in (1.5, 2.5)]
+    assert "bdata" in json.dumps(figs[0])  # plotly >= 6 sends arrays as base64
+    assert moving(figs)[1] == {"data.0.y": [0.0, 2.5, 5.0]}
+    assert plain({"dtype": "i2", "bdata": "AQACAAMABAA=", "shape": "2, 2"}) == [[1, 2], [3, 4]]
+
+
+@pytest.mark.parametrize(
+    ("figs", "words"),
+    [
+        ([{"data": [{}], "layout": {}}, {"data": [], "layout": {}}], "number of traces changes"),
+        ([{"data": [], "layout": {"a": 1}}, {"data": [], "layout": {}}], "a is set at some positions"),
+        ([{"data": [{"y": 1}], "layout": {}}, {"data": [{}], "layout": {}}], "data.0.y is set at some positions"),
+    ],
+)
+def test_a_move_that_adds_or_removes_something_is_refused(figs, words):
+    with pytest.raises(ValueError, match=words):
+        moving(figs)

@@ -294,7 +294,11 @@ def preview_payload(at) -> dict:
     """What lossviz.ui.preview sent the browser for the p slider (one component, or an error)."""
     (data,) = component_data(at, preview.COMPONENT)
     assert data["slider"] == KEY["p"]
-    return {**data, "charts": json.loads(data["charts"])}
+    readouts = {}
+    for labels, values in data["readouts"]:
+        (label,) = labels  # no label on this page changes with p
+        readouts[label] = values
+    return {**data, "readouts": readouts, "charts": json.loads(data["charts"])}
 
 
 @pytest.mark.parametrize(
@@ -343,3 +347,10 @@ def test_frames_refuse_a_readout_or_chart_with_the_wrong_number_of_positions():
         preview.frames(3, readouts={"BCE": ["1", "2"]}, charts={})
     with pytest.raises(ValueError, match="chart 'c' has 4 positions; the slider has 3"):
         preview.frames(3, readouts={}, charts={"c": [{}] * 4})
+    with pytest.raises(ValueError, match="label of readout .* has 2 positions; the slider has 3"):
+        preview.frames(3, readouts={("a", "b"): ["1", "2", "3"]}, charts={})
+
+
+def test_a_label_that_moves_is_sent_at_every_position_and_a_fixed_one_once():
+    sent = preview.frames(2, readouts={"BCE": [1, 2], ("eps = 1", "eps = 2"): ["a", "b"]}, charts={})
+    assert sent["readouts"] == [[["BCE"], ["1", "2"]], [["eps = 1", "eps = 2"], ["a", "b"]]]

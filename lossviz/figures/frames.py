@@ -11,13 +11,21 @@ shape of a patch once, as a template with its numbers taken out, and each positi
 of its template and the numbers to put back, in the order a depth-first walk meets them (dict keys
 in insertion order, which ``JSON.parse`` keeps for keys that are not integers).  :func:`unpack` is
 the inverse, the same walk that ``lossviz/ui/preview.js`` does in the browser.
+
+A patch may also set what a move changes in the traces: a path ``"data.<i>.<attribute>"`` replaces
+that attribute of the figure's trace ``i`` (``"data.1.y"``, a curve that depends on the slider).
+:func:`moving` finds both kinds by comparing the whole figures at every position, so the patches
+are what the server's figure builders drew, not a second description of it.
 """
 
 from __future__ import annotations
 
+import base64
 import json
 import math
 from collections.abc import Sequence
+
+import numpy as np
 
 HOLE = None  # a number's place in a template (JSON null): patches may not hold None themselves
 
@@ -77,3 +85,89 @@ def unpack(packed: dict, position: int) -> dict:
     """The patch at ``position``: the inverse of :func:`pack` (what the browser does on a move)."""
     frame = packed["frames"][position]
     return _fill(packed["templates"][frame[0]], list(frame[1:]), [0])
+
+
+# ---------------------------------------------------------------- patches found by comparing figures
+
+_MISSING = object()
+
+
+def plain(value):
+    """A figure's JSON value with plotly's typed arrays (``{"dtype", "bdata"[, "shape"]}``, as
+    ``plotly.io.to_json`` writes numpy arrays) turned into lists of numbers, everything else as it is."""
+    if isinstance(value, dict):
+        if isinstance(value.get("bdata"), str) and isinstance(value.get("dtype"), str):
+            array = np.frombuffer(base64.b64decode(value["bdata"]), dtype=np.dtype(value["dtype"]).newbyteorder("<"))
+            shape = str(value.get("shape") or "")
+            if shape:
+                array = array.reshape([int(n) for n in shape.split(",")])
+            return array.tolist()
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
+def figure_json(fig) -> dict:
+    """A plotly figure as the browser receives it (``plotly.io.to_json``), for :func:`moving`."""
+    import plotly.io as pio
+
+    return json.loads(pio.to_json(fig, validate=False))
+
+
+def moving(figures: Sequence[dict]) -> list[dict]:
+    """The patch at each position of a slider, from the chart's whole figure at every position.
+
+    ``figures`` are plotly JSON dicts (``json.loads(plotly.io.to_json(fig))``), one per position.
+    A patch holds each top-level layout key and each trace attribute that is not the same at every
+    position, as ``"key"`` and ``"data.<i>.<attribute>"`` paths.  Applied to the figure at any
+    position (:func:`apply`), the patch at ``i`` gives the figure at ``i``.
+
+    Raises ValueError when a move would add or remove a trace, a trace attribute or a layout key:
+    a patch only replaces values.
+    """
+    figs = [plain(f) for f in figures]
+    if not figs:
+        return []
+    if len({len(f.get("data", [])) for f in figs}) != 1:
+        raise ValueError("the number of traces changes with the slider; a patch can only replace values")
+    paths: list[tuple[str, tuple]] = []  # (path, how to read it from a figure)
+
+    def changing(parts: list[dict], prefix: str, where: tuple) -> None:
+        keys = list(dict.fromkeys(k for part in parts for k in part))
+        for key in keys:
+            values = [part.get(key, _MISSING) for part in parts]
+            if any(v is _MISSING for v in values):
+                if all(v is _MISSING for v in values):
+                    continue
+                raise ValueError(f"{prefix}{key} is set at some positions of the slider only; a patch can only replace")
+            if any(v != values[0] for v in values[1:]):
+                paths.append((prefix + key, (*where, key)))
+
+    changing([f.get("layout", {}) for f in figs], "", ("layout",))
+    for i in range(len(figs[0].get("data", []))):
+        changing([f["data"][i] for f in figs], f"data.{i}.", ("data", i))
+
+    def read(fig: dict, where: tuple):
+        for step in where:
+            fig = fig[step]
+        return fig
+
+    return [{path: read(fig, where) for path, where in paths} for fig in figs]
+
+
+def apply(figure: dict, patch: dict) -> dict:
+    """``figure`` (plotly JSON) with ``patch`` set on a copy: what ``preview.js`` draws on a move."""
+    out = {**figure, "layout": dict(figure.get("layout", {})), "data": [dict(t) for t in figure.get("data", [])]}
+    for path, value in patch.items():
+        if path.startswith("data."):
+            _, i, attribute = path.split(".", 2)
+            out["data"][int(i)][attribute] = value
+            continue
+        keys = path.split(".")
+        target = out["layout"]
+        for key in keys[:-1]:
+            target[key] = dict(target.get(key, {}))
+            target = target[key]
+        target[keys[-1]] = value
+    return out

@@ -142,8 +142,10 @@ export default function (component) {
     div.__lossvizLayout = layout; // as the server drew it; lossviz.ui.preview patches it on a slider move
     div.__lossvizConfig = data.config || {};
     // a slider that lossviz.ui.preview draws at once may have moved on since this figure was made
-    const now = window.__lvPreview ? window.__lvPreview.layoutFor(div, layout) : layout;
-    const traces = sameTraces(div, fig.data || []);
+    const sent = sameTraces(div, fig.data || []);
+    const { traces, layout: now } = window.__lvPreview
+      ? window.__lvPreview.figureFor(div, sent, layout)
+      : { traces: sent, layout };
     const shown = JSON.stringify(now);
     const same = div._fullLayout && shown === div.__lossvizShown && traces.length === (div.data || []).length
       && traces.every((t, i) => t === div.data[i]);

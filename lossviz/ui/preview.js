@@ -1,8 +1,9 @@
 // lossviz: a select_slider's move drawn in the browser at once, before the server's rerun is back.
 // The server sends, once per setting of the other controls, what every position of the slider
-// shows: each readout's text and each chart's layout patch (lossviz/figures/frames.py packs them;
-// unpack below is its inverse).  On a move this fills the readouts (st.metric values, found by
-// label) and hands the patched layout to Plotly.react on the charts lossviz.ui.plot draws.  The
+// shows: each readout's text and each chart's patch (lossviz/figures/frames.py packs them; unpack
+// below is its inverse).  On a move this fills the readouts (st.metric values, found by label, and
+// the labels that move too) and hands the patched traces and layout to Plotly.react on the charts
+// lossviz.ui.plot draws.  The
 // rerun then draws the same values (tests compare both paths).  Until the script has finished
 // after a move, a rerun's output that arrives for an earlier position (a fast drag) is put right
 // at once, and charts ask layoutFor() before each draw, so the page never steps back.  Outside a
@@ -26,16 +27,26 @@ function unpack(packed, i) {
   return frame ? fill(packed.templates[frame[0]], frame.slice(1), { i: 0 }) : null;
 }
 
-function patched(layout, patch) {
-  // layout paths ("yaxis.range") set on copies of the objects along the path
+function patched(traces, layout, patch) {
+  // "data.<i>.<attribute>" replaces that attribute of trace i; any other path is a layout path
+  // ("yaxis.range"), set on copies of the objects along it
   const out = { ...layout };
+  let data = traces;
   for (const [path, value] of Object.entries(patch)) {
+    if (path.startsWith("data.")) {
+      const rest = path.slice(5);
+      const dot = rest.indexOf(".");
+      const i = Number(rest.slice(0, dot));
+      if (data === traces) data = traces.slice();
+      if (data[i]) data[i] = { ...data[i], [rest.slice(dot + 1)]: value };
+      continue;
+    }
     const keys = path.split(".");
     let o = out;
     for (const k of keys.slice(0, -1)) o = o[k] = { ...(o[k] || {}) };
     o[keys[keys.length - 1]] = value;
   }
-  return out;
+  return { traces: data, layout: out };
 }
 
 function position(s) {
@@ -52,30 +63,41 @@ function position(s) {
   return Number.isInteger(i) && i >= 0 && i < s.size ? i : null;
 }
 
+function firstText(el) {
+  // the text node React holds for a plain label or value
+  const walk = document.createTreeWalker(el, NodeFilter.SHOW_TEXT, { acceptNode: (n) => (n.nodeValue.trim() ? 1 : 3) });
+  return walk.nextNode();
+}
+
 function metricValues(s) {
-  // [the element that holds a readout's value, its text at every position], for each readout on the page
+  // [the metric, the element that holds its value, the element that holds its label, its readout]
   const out = [];
   for (const m of document.querySelectorAll("[data-testid='stMetric']")) {
     const label = m.querySelector("[data-testid='stMetricLabel']");
-    const values = label && s.readouts[label.textContent.trim()];
+    const text = label && label.textContent.trim();
+    const readout = text && s.readouts.find(([labels]) => labels.includes(text));
     const box = m.querySelector("[data-testid='stMetricValue']");
-    if (values && box) out.push([box, values]);
+    if (readout && box) out.push([m, box, label, readout]);
   }
   return out;
 }
 
+function setText(el, text) {
+  const node = el && firstText(el);
+  if (node && node.nodeValue !== text) node.nodeValue = text;
+}
+
 function fixReadouts(s, i) {
-  if (s.metrics.length === 0 || s.metrics.some(([box]) => !box.isConnected)) {
+  if (s.metrics.length === 0 || s.metrics.some(([m]) => !m.isConnected)) {
     s.metrics = metricValues(s);
     // a rerun that arrives for an earlier position (a fast drag) is put right in the same task
     s.metricObserver.disconnect();
-    for (const [box] of s.metrics) s.metricObserver.observe(box, { subtree: true, childList: true, characterData: true });
+    for (const [m] of s.metrics) s.metricObserver.observe(m, { subtree: true, childList: true, characterData: true });
   }
-  for (const [box, values] of s.metrics) {
-    // the text node React holds: set in place, so its next update lands on what is on screen
-    const p = box.querySelector("p");
-    const node = p && p.firstChild;
-    if (node && node.nodeType === Node.TEXT_NODE && node.nodeValue !== values[i]) node.nodeValue = values[i];
+  for (const [, box, label, [labels, values]] of s.metrics) {
+    // set in place, in the text node React holds, so its next update lands on what is on screen
+    setText(box, values[i]);
+    if (labels.length > 1) setText(label, labels[i]);
   }
 }
 
@@ -91,10 +113,10 @@ function chartPatch(div) {
   return null;
 }
 
-// lossviz.ui.plot asks this before each draw: the layout for where the slider is now
-LV.layoutFor = (div, layout) => {
+// lossviz.ui.plot asks this before each draw: the traces and layout for where the slider is now
+LV.figureFor = (div, traces, layout) => {
   const patch = chartPatch(div);
-  return patch ? patched(layout, patch) : layout;
+  return patch ? patched(traces, layout, patch) : { traces, layout };
 };
 
 function show(s, i) {
@@ -102,10 +124,12 @@ function show(s, i) {
   if (!window.Plotly) return;
   for (const key of Object.keys(s.charts)) {
     const div = document.querySelector(`.st-key-${key} .lossviz-plot`);
-    if (!div || !div._fullLayout || !div.__lossvizLayout) continue;
-    const layout = LV.layoutFor(div, div.__lossvizLayout);
+    if (!div || !div._fullLayout || !div.__lossvizLayout || !div.__lossvizTraces) continue;
+    // patched from the figure the server sent last (div.data may hold an earlier preview's traces)
+    const sent = div.__lossvizTraces.map((t) => t.trace);
+    const { traces, layout } = LV.figureFor(div, sent, div.__lossvizLayout);
     div.__lossvizShown = JSON.stringify(layout); // lossviz.ui.plot skips a rerun's draw of the same
-    window.Plotly.react(div, div.data, structuredClone(layout), div.__lossvizConfig);
+    window.Plotly.react(div, traces, structuredClone(layout), div.__lossvizConfig);
   }
 }
 

@@ -8,7 +8,7 @@ patch (``lossviz.figures.frames``).  ``preview.js`` then fills the readouts and 
 shapes as the slider moves, and the rerun that follows draws the same values.  Nothing is
 computed in the browser: it only looks up what ``lossviz`` computed on the server.
 
-The readouts are ``st.metric`` values, found by their labels; the charts are those drawn by
+The readouts are ``st.metric`` values (and labels), found by their labels; the charts are those drawn by
 :func:`lossviz.ui.chart` with the given keys.  If the browser finds neither (another Streamlit
 version), the page simply waits for the rerun, as it would without this.
 """
@@ -28,20 +28,36 @@ COMPONENT = "lossviz_preview"
 _mount = st.components.v2.component(COMPONENT, js=_JS, isolate_styles=False)
 
 
-def frames(size: int, *, readouts: Mapping[str, Sequence[str]], charts: Mapping[str, Sequence[dict]]) -> dict:
-    """What :func:`slider_preview` sends: every readout's text and every chart's packed layout patches.
+def frames(
+    size: int,
+    *,
+    readouts: Mapping[str | tuple[str, ...], Sequence[str]],
+    charts: Mapping[str, Sequence[dict]],
+) -> dict:
+    """What :func:`slider_preview` sends: every readout's text and every chart's packed patches.
 
-    ``readouts`` maps an ``st.metric`` label to its text at each of the slider's ``size`` positions;
-    ``charts`` maps a :func:`lossviz.ui.chart` key to its layout patch at each position.  Build it
-    once per setting of the other controls (``st.cache_data``): packing is the costly part.
+    ``readouts`` maps an ``st.metric`` label to its value at each of the slider's ``size``
+    positions; a label that itself changes with the slider is given as a tuple of its text at
+    every position (the browser then finds the metric by any of them and sets both).  ``charts``
+    maps a :func:`lossviz.ui.chart` key to its patch at each position: layout paths, and
+    ``"data.<i>.<attribute>"`` for a trace (:func:`lossviz.figures.frames.moving` finds them).
+    Build it once per setting of the other controls (``st.cache_data``): packing is the costly part.
     """
-    named = [*((f"readout {k!r}", v) for k, v in readouts.items()), *((f"chart {k!r}", v) for k, v in charts.items())]
+    named = [
+        *((f"readout {k!r}", v) for k, v in readouts.items()),
+        *((f"label of readout {v!r}"[:80], k) for k, v in readouts.items() if isinstance(k, tuple)),
+        *((f"chart {k!r}", v) for k, v in charts.items()),
+    ]
     for what, items in named:
         if len(items) != size:
             raise ValueError(f"{what} has {len(items)} positions; the slider has {size}")
     return {
         "size": size,
-        "readouts": {str(label): [str(t) for t in texts] for label, texts in readouts.items()},
+        # [labels, values]: one label, or the label at every position
+        "readouts": [
+            [[str(t) for t in label] if isinstance(label, tuple) else [str(label)], [str(t) for t in texts]]
+            for label, texts in readouts.items()
+        ],
         # one string: the browser swaps the ink colour in it as lossviz.ui.plot does in a figure
         "charts": json.dumps({key: pack(patches) for key, patches in charts.items()}, separators=(",", ":")),
     }
