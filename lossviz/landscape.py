@@ -66,6 +66,7 @@ __all__ = [
     "evaluate",
     "fit_curves",
     "gradient_descent",
+    "gradient_descents",
     "line_profile",
     "log10_loss",
     "loss_grid",
@@ -581,27 +582,46 @@ def gradient_descent(x, y, *, loss: str, w0: float, b0: float, lr: float, steps:
     per-sample gradient is bounded (\\|ℓ'\\| <= 1) the path stays finite for any
     allowed learning rate, though it may leave the plotted range.
     """
+    (run,) = gradient_descents(x, y, loss=loss, w0=w0, b0=b0, lrs=(lr,), steps=steps)
+    return run
+
+
+def gradient_descents(x, y, *, loss: str, w0: float, b0: float, lrs, steps: int) -> list[Descent]:
+    """:func:`gradient_descent` from the same start at each learning rate in ``lrs``, side by side.
+
+    One run per learning rate, all stepped together: each is exactly (bit for bit) the run
+    :func:`gradient_descent` makes alone, since every sum is taken over one run's samples only.
+    The page computes every position of its learning-rate slider at once this way.
+    """
     check_choice(loss, LOSSES, "loss")
     xs, ys = check_dataset(x, y)
-    w = _param(w0, "w0")
-    b = _param(b0, "b0")
-    lr = check_float(lr, "lr", 0.0, MAX_LR)
-    if lr == 0:
+    w = np.full(1, _param(w0, "w0"))
+    b = np.full(1, _param(b0, "b0"))
+    if isinstance(lrs, (str, bytes)) or not hasattr(lrs, "__len__") or not 1 <= len(lrs) <= len(LR_GRID) * 4:
+        raise ValueError(f"lrs must be a sequence of 1 to {len(LR_GRID) * 4} learning rates; got {lrs!r:.60}")
+    rates = np.array([check_float(lr, "lr", 0.0, MAX_LR) for lr in lrs])
+    if np.any(rates == 0):
         raise ValueError("lr must be greater than 0; got 0.0")
     steps = check_int(steps, "steps", 1, MAX_STEPS)
     grad_z = bce_grad_z if loss == "bce" else mse_grad_z
-    n = xs.size
-    path = np.empty((steps + 1, 2))
-    path[0] = w, b
+    n, runs = xs.size, rates.size
+    w, b = np.repeat(w, runs), np.repeat(b, runs)
+    y_all = np.tile(ys, runs)
+    paths = np.empty((runs, steps + 1, 2))
+    paths[:, 0, 0], paths[:, 0, 1] = w, b
     for k in range(steps):
-        d1 = grad_z(ys, w * xs + b)
-        w -= lr * float(d1 @ xs) / n
-        b -= lr * float(d1.sum()) / n
-        path[k + 1] = w, b
-    # losses and gradient norms along the whole path in one vectorised pass (the path may
-    # leave the ±MAX_PARAM box, so this skips the range check that is for user input)
-    ev = _evaluate_flat(xs, ys, path[:, 0].copy(), path[:, 1].copy(), (loss,), False)[loss]
-    return Descent(loss_name=loss, path=path, loss=ev.loss, grad_norm=ev.grad_norm, lr=lr)
+        d1 = grad_z(y_all, (w[:, None] * xs + b[:, None]).ravel()).reshape(runs, n)
+        # a sum along each row: the same additions, in the same order, as one run's alone
+        w = w - rates * (d1 * xs).sum(axis=1) / n
+        b = b - rates * d1.sum(axis=1) / n
+        paths[:, k + 1, 0], paths[:, k + 1, 1] = w, b
+    out = []
+    for path, lr in zip(paths, rates.tolist(), strict=True):
+        # losses and gradient norms along the whole path in one vectorised pass (the path may
+        # leave the ±MAX_PARAM box, so this skips the range check that is for user input)
+        ev = _evaluate_flat(xs, ys, path[:, 0].copy(), path[:, 1].copy(), (loss,), False)[loss]
+        out.append(Descent(loss_name=loss, path=path, loss=ev.loss, grad_norm=ev.grad_norm, lr=lr))
+    return out
 
 
 # ---------------------------------------------------------------- sentences for the page

@@ -1,11 +1,13 @@
 """Why MSE fails with a sigmoid: the loss landscape of one neuron under MSE and BCE."""
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lossviz import landscape as ls
 from lossviz import ui
 from lossviz.figures import landscape as figs
+from lossviz.figures.frames import figure_json, moving
 from lossviz.params import format_number, md_escape
 
 ui.setup_page("landscape")
@@ -18,6 +20,7 @@ st.caption(
 )
 LABEL = {p.name: p.label for p in ls.PARAMS}
 WINDOW_KEY, LINE_KEY = "_lv_landscape_window", "_lv_landscape_line"
+PREVIEW_MAX_STEPS = 500  # a move of lr is drawn in the browser at once up to this many steps
 
 
 @st.cache_data(max_entries=16, ttl="1h", show_spinner=False)
@@ -25,9 +28,39 @@ def grid(x: tuple, y: tuple, w_range: tuple, b_range: tuple, n: int) -> ls.Lands
     return ls.loss_grid(x, y, w_range=w_range, b_range=b_range, n=n)
 
 
-@st.cache_data(max_entries=32, ttl="1h", show_spinner=False)
+@st.cache_data(max_entries=16, ttl="1h", show_spinner=False)
+def descend_all(x: tuple, y: tuple, w0: float, b0: float, steps: int) -> list[dict]:
+    """Both descents at every position of the learning-rate slider, stepped side by side."""
+    runs = {n: ls.gradient_descents(x, y, loss=n, w0=w0, b0=b0, lrs=ls.LR_GRID, steps=steps) for n in ls.LOSSES}
+    return [{name: runs[name][i] for name in ls.LOSSES} for i in range(len(ls.LR_GRID))]
+
+
 def descend(x: tuple, y: tuple, w0: float, b0: float, lr: float, steps: int) -> dict:
+    if lr in ls.LR_GRID:
+        return descend_all(x, y, w0, b0, steps)[ls.LR_GRID.index(lr)]
     return {name: ls.gradient_descent(x, y, loss=name, w0=w0, b0=b0, lr=lr, steps=steps) for name in ls.LOSSES}
+
+
+def after_label(name: str, steps: int) -> str:
+    return f"{name.upper()} after {steps} steps"
+
+
+@st.cache_data(max_entries=16, ttl="1h", show_spinner=False)
+def preview_frames(x: tuple, y: tuple, start: tuple, steps: int, view: str) -> dict:
+    """What a move of the learning rate changes, at every position (lossviz.ui.preview): the readouts,
+    the descent drawn on the contour maps, the loss curves and the fits.  The browser draws a move
+    from these at once; the rerun then draws the same (the 3-D surfaces wait for it)."""
+    all_runs = descend_all(x, y, *start, steps)
+    readouts = {after_label(name, steps): [format_number(r[name].loss[-1]) for r in all_runs] for name in ls.LOSSES}
+    charts = {}
+    if view == "contour":
+        for n in ls.LOSSES:
+            charts[f"landscape_map_{n}"] = [figs.map_moving(descent=r[n], start=start, name=n) for r in all_runs]
+    x_arr, y_arr = np.asarray(x), np.asarray(y)
+    fits = [ls.fit_curves(x_arr, r) for r in all_runs]
+    charts["landscape_descent"] = moving([figure_json(figs.descent_figure(r)) for r in all_runs])
+    charts["landscape_fit"] = moving([figure_json(figs.fit_figure(x_arr, y_arr, c, xs=xs)) for xs, c in fits])
+    return ui.preview_frames(len(ls.LR_GRID), readouts=readouts, charts=charts)
 
 
 def reset() -> None:
@@ -146,6 +179,8 @@ def descent_view() -> None:
         descent_maps(runs)
     with descent_box:
         descent_curves(runs)
+        if state["steps"] <= PREVIEW_MAX_STEPS:  # longer paths would send megabytes: the rerun draws them
+            ui.slider_preview(state.key("lr"), preview_frames(*data, start, state["steps"], state["view"]))
     state.sync()
 
 
@@ -171,7 +206,7 @@ def descent_maps(runs: dict) -> None:
             help="‖∇L(w0, b0)‖ = √(∂L/∂w² + ∂L/∂b²), the mean loss's gradient at the start point",
         )
         m[2 + i].metric(
-            f"{label} after {state['steps']} steps",
+            after_label(name, state["steps"]),
             format_number(run.loss[-1]),
             delta=format_number(run.change),
             delta_color="inverse",

@@ -428,6 +428,48 @@ def test_descent_first_step_and_recorded_losses(name):
     assert run.distance == pytest.approx(float(np.hypot(*(run.path[-1] - run.path[0]))))
 
 
+def _plain_descent(x, y, name, w, b, lr, steps):
+    """The textbook loop, one learning rate, written out here (no lossviz code but the gradient)."""
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    path = [(w, b)]
+    for _ in range(steps):
+        with np.errstate(over="ignore"):  # exp(large) = inf gives p = 0, as it should
+            p = 1 / (1 + np.exp(-(w * x + b)))
+        d1 = p - y if name == "bce" else 2 * (p - y) * p * (1 - p)
+        w, b = w - lr * np.mean(d1 * x), b - lr * np.mean(d1)
+        path.append((w, b))
+    return np.array(path)
+
+
+@pytest.mark.parametrize("name", ls.LOSSES)
+def test_descents_side_by_side_are_each_the_single_run_bit_for_bit(name):
+    """The page computes every learning rate of its slider at once; each must be exactly what
+    gradient_descent gives alone (the browser shows one, the rerun the other), and the textbook loop."""
+    rng = np.random.default_rng(3)
+    x = rng.uniform(-ls.MAX_ABS_X, ls.MAX_ABS_X, ls.MAX_POINTS)
+    y = (rng.uniform(size=x.size) < 1 / (1 + np.exp(-x / 20))).astype(float)
+    many = ls.gradient_descents(x, y, loss=name, w0=0.3, b0=-2.0, lrs=ls.LR_GRID, steps=120)
+    assert [r.lr for r in many] == list(ls.LR_GRID)
+    for lr, run in zip(ls.LR_GRID, many, strict=True):
+        one = ls.gradient_descent(x, y, loss=name, w0=0.3, b0=-2.0, lr=lr, steps=120)
+        assert np.array_equal(one.path, run.path) and np.array_equal(one.loss, run.loss), lr
+        assert np.array_equal(one.grad_norm, run.grad_norm), lr
+    for i in (0, 6):  # the small rates, whose paths stay where the loss is smooth enough to compare
+        np.testing.assert_allclose(many[i].path, _plain_descent(x, y, name, 0.3, -2.0, ls.LR_GRID[i], 120), rtol=1e-9)
+
+
+def test_descents_refuse_bad_learning_rates_by_name():
+    x, y = SEP
+    with pytest.raises(ValueError, match="lr must be greater than 0"):
+        ls.gradient_descents(x, y, loss="bce", w0=0, b0=0, lrs=(1.0, 0.0), steps=3)
+    with pytest.raises(ValueError, match="lr must be between"):
+        ls.gradient_descents(x, y, loss="bce", w0=0, b0=0, lrs=(1.0, 1e9), steps=3)
+    with pytest.raises(ValueError, match="lrs must be a sequence of 1 to"):
+        ls.gradient_descents(x, y, loss="bce", w0=0, b0=0, lrs=(), steps=3)
+    with pytest.raises(ValueError, match="lrs must be a sequence of 1 to"):
+        ls.gradient_descents(x, y, loss="bce", w0=0, b0=0, lrs=0.5, steps=3)
+
+
 def test_from_the_plateau_mse_barely_moves_and_bce_walks_out():
     x, y = SEP
     kw = {"w0": START[0], "b0": START[1], "lr": DEFAULTS["lr"], "steps": DEFAULTS["steps"]}

@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from lossviz import landscape as ls
 from lossviz.params import format_number
-from tests.conftest import app_test, chart_specs, path_points, plotly_array
+from lossviz.ui import preview
+from tests.conftest import (
+    app_test,
+    assert_preview_is_the_rerun,
+    chart_specs,
+    charts_by_key,
+    component_data,
+    path_points,
+    plotly_array,
+    preview_payload,
+)
 
 PAGE = "pages/3_Why_MSE_Fails.py"
 DEFAULTS = {p.name: p.default for p in ls.PARAMS}
@@ -241,3 +252,55 @@ def test_good_point_edits_change_the_landscape():
     assert [m.value for m in at.metric] == metric_values(runs)
     data = trace(specs(at)["What each neuron predicts"], "data (label)")
     np.testing.assert_allclose(plotly_array(data["x"]), x)
+
+
+# ------------------------------------------------------------------ a move of lr drawn in the browser at once
+
+
+def lr_preview(at) -> dict:
+    return preview_payload(at, key("lr"))
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"preset": "overlapping", "steps": "50", "logc": "0"},
+        {"preset": "outlier", "w0": "3", "b0": "-2", "steps": "500", "present": "1"},
+    ],
+)
+def test_what_the_browser_draws_at_each_lr_is_what_the_rerun_draws(query):
+    """The frames sent once for every learning rate (drawn the moment lr moves), set on the charts of
+    the position before, equal the page rerun at that lr: readouts, maps' paths, curves and fits."""
+    at = app_test(PAGE, query=query)
+    assert_clean(at)
+    sent = lr_preview(at)
+    assert sent["size"] == len(ls.LR_GRID)
+    assert set(sent["charts"]) == {"landscape_map_mse", "landscape_map_bce", "landscape_descent", "landscape_fit"}
+    assert len(sent["readouts"]) == 2
+    for lr in (0.01, 100.0, 0.5, 20.0, ls.LR_GRID[0]):
+        before = charts_by_key(at)
+        at.select_slider(key=key("lr")).set_value(lr).run()
+        assert_clean(at)
+        assert lr_preview(at) == sent  # lr is not in it: the browser keeps the one it has
+        assert_preview_is_the_rerun(at, sent, ls.LR_GRID.index(lr), before)
+    # the readouts are the core's, straight from lossviz.landscape.gradient_descent
+    s = {**DEFAULTS, **{k: type(DEFAULTS[k])(v) for k, v in query.items() if k in DEFAULTS}}
+    x, y = ls.preset(s["preset"])
+    for i in (0, 6, 12):
+        run = ls.gradient_descent(x, y, loss="mse", w0=s["w0"], b0=s["b0"], lr=ls.LR_GRID[i], steps=s["steps"])
+        assert sent["readouts"][0] == [[f"MSE after {s['steps']} steps"], sent["readouts"][0][1]]
+        assert sent["readouts"][0][1][i] == format_number(run.loss[-1])
+
+
+def test_lr_frames_follow_the_start_and_are_not_sent_for_long_runs_or_for_the_surfaces():
+    at = app_test(PAGE)
+    first = lr_preview(at)
+    at.number_input(key=key("w0")).set_value(2.0).run()
+    assert lr_preview(at) != first
+    at.segmented_control(key=key("view")).set_value("3d").run()
+    assert_clean(at)
+    assert set(lr_preview(at)["charts"]) == {"landscape_descent", "landscape_fit"}  # surfaces wait for the rerun
+    at.select_slider(key=key("steps")).set_value(1000).run()
+    assert_clean(at)
+    assert component_data(at, preview.COMPONENT) == []  # 1000-step paths would be megabytes

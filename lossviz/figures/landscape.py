@@ -219,6 +219,11 @@ def _descent_shapes(*, descent, start, name: str) -> tuple[list[dict], list[dict
     return shapes, legend
 
 
+def map_moving(*, descent, start, name: str) -> dict:
+    """What a new learning rate changes on :func:`loss_map`, as a layout patch: the descent's shapes."""
+    return {"shapes": _descent_shapes(descent=descent, start=start, name=name)[0]}
+
+
 def _plane_figure(land, traces: list, *, title: str, height: int, shapes: list | None = None) -> go.Figure:
     """A (w, b)-plane figure over the grid's window, legend below."""
     return _figure(
