@@ -72,7 +72,7 @@ EPS_GRID: tuple[float, ...] = tuple(float(f"1e{k}") for k in range(-20, 0))  # 1
 DEFAULT_EPS = 1e-15
 LESSON_EPS = (1e-15, 1e-12)
 LOGIT_CAP = 40.0  # the logit a preset uses where its probability is exactly 0 or 1
-GRID_POINTS = 1201
+GRID_POINTS = 401  # per gradient curve, plus the clip edges: smooth at any size, light to send for every eps
 MAX_PLOT_Z = 200.0
 MAX_MARKED_ROWS = 50  # rows of the table marked on the gradient plot (the first ones with the label)
 

@@ -6,6 +6,7 @@ import streamlit as st
 from lossviz import blackhole as bh
 from lossviz import ui
 from lossviz.figures.blackhole import gradient_figure, loss_histogram
+from lossviz.figures.frames import figure_json, moving
 from lossviz.params import Param, format_number, md_escape, unbroken
 from lossviz.predictions_io import MAX_BYTES, MAX_MEGABYTES, MAX_ROWS, content_id, parse_predictions, table_predictions
 from lossviz.validation import DTYPES
@@ -252,7 +253,7 @@ def clip_view() -> None:
         )
         with at_a_glance:
             st.metric("Naive formula", format_number(now.naive.mean, 5), width="content")
-            st.metric("With np.clip", format_number(now.clipped.mean, 5), width="content")
+            st.metric(CLIPPED, clipped_text(now), width="content")
             st.metric(
                 "Logits form",
                 format_number(now.logits_mean, 5),
@@ -262,7 +263,51 @@ def clip_view() -> None:
             clip_cards(now, eps, dtype)
         with gradient_box:
             clip_gradient(now, eps)
+            frames = preview_frames(pred.y, pred.p, dtype, mode == "z", state["gy"], ui.presenting())
+            ui.slider_preview(state.key("eps"), frames)
     state.sync()
+
+
+CLIPPED = "With np.clip"
+
+
+def clipped_text(cmp) -> str:
+    return format_number(cmp.clipped.mean, 5)
+
+
+def clipped_label(eps: float, dtype: str) -> str:
+    return f"Mean loss (ε = {format_number(eps)}, {dtype})"
+
+
+def stored_label(eps: float, dtype: str) -> str:
+    return f"ε = {format_number(eps)} stored in {dtype}"
+
+
+def upper_label(dtype: str) -> str:
+    return f"1 − ε == 1 in {dtype}?"
+
+
+def upper_text(trap) -> str:
+    return "yes" if not trap.upper_ok else "no"
+
+
+@st.cache_data(max_entries=16, ttl="1h", show_spinner=False)
+def preview_frames(y, p, dtype: str, from_logits: bool, gy: int, present: bool) -> dict:
+    """What a move of epsilon changes, at every position (lossviz.ui.preview): the clipped means, the
+    dtype trap's readouts and the gradient chart.  The browser draws a move from these at once; the
+    rerun then draws the same, and the per-row tables and sentences with it."""
+    cmps = [bh.compare(y, p, eps=e, dtype=dtype, from_logits=from_logits) for e in bh.EPS_GRID]
+    traps = [bh.dtype_trap(e, dtype) for e in bh.EPS_GRID]
+    clipped = [clipped_text(c) for c in cmps]
+    readouts = {
+        CLIPPED: clipped,
+        tuple(clipped_label(e, dtype) for e in bh.EPS_GRID): clipped,
+        tuple(stored_label(e, dtype) for e in bh.EPS_GRID): [format_number(t.lo, 4) for t in traps],
+        upper_label(dtype): [upper_text(t) for t in traps],
+    }
+    curves = [bh.gradient_curves(c.eps, gy, row_y=c.y, row_z=c.z) for c in cmps]
+    figures = [figure_json(ui.as_shown(gradient_figure(g), present)) for g in curves]
+    return ui.preview_frames(len(bh.EPS_GRID), readouts=readouts, charts={"bh_gradient_chart": moving(figures)})
 
 
 def clip_cards(cmp, eps: float, dtype: str) -> None:
@@ -296,7 +341,7 @@ def clip_cards(cmp, eps: float, dtype: str) -> None:
     with col2.container(border=True, key="bh_clipped"):
         st.markdown("**2 · The lessons' fix: `np.clip`**")
         st.latex(r"p \to \mathrm{clip}(p,\ \varepsilon,\ 1-\varepsilon)")
-        st.metric(f"Mean loss (ε = {format_number(eps)}, {dtype})", format_number(cmp.clipped.mean, 5))
+        st.metric(clipped_label(eps, dtype), clipped_text(cmp))
         st.markdown(
             unbroken(f"Bounds actually used in {dtype}: **[{bh.format_prob(trap.lo)}, {bh.format_prob(trap.hi)}]**")
         )
@@ -357,8 +402,8 @@ def clip_cards(cmp, eps: float, dtype: str) -> None:
         traps = bh.dtype_traps(eps)
         m1, m2 = st.columns(2)
         m3, m4 = st.columns(2)
-        m1.metric(f"ε = {format_number(eps)} stored in {dtype}", format_number(trap.lo, 4))
-        m2.metric(f"1 − ε == 1 in {dtype}?", "yes" if not trap.upper_ok else "no")
+        m1.metric(stored_label(eps, dtype), format_number(trap.lo, 4))
+        m2.metric(upper_label(dtype), upper_text(trap))
         m3.metric("Smallest ε for the upper bound", f"> {format_number(trap.quarter_eps)}")
         m4.metric("Smallest ε for the lower bound", f"≥ {format_number(trap.lower_min)}")
         st.markdown(

@@ -46,7 +46,7 @@ def after_label(name: str, steps: int) -> str:
 
 
 @st.cache_data(max_entries=16, ttl="1h", show_spinner=False)
-def preview_frames(x: tuple, y: tuple, start: tuple, steps: int, view: str) -> dict:
+def preview_frames(x: tuple, y: tuple, start: tuple, steps: int, view: str, present: bool) -> dict:
     """What a move of the learning rate changes, at every position (lossviz.ui.preview): the readouts,
     the descent drawn on the contour maps, the loss curves and the fits.  The browser draws a move
     from these at once; the rerun then draws the same (the 3-D surfaces wait for it)."""
@@ -58,8 +58,10 @@ def preview_frames(x: tuple, y: tuple, start: tuple, steps: int, view: str) -> d
             charts[f"landscape_map_{n}"] = [figs.map_moving(descent=r[n], start=start, name=n) for r in all_runs]
     x_arr, y_arr = np.asarray(x), np.asarray(y)
     fits = [ls.fit_curves(x_arr, r) for r in all_runs]
-    charts["landscape_descent"] = moving([figure_json(figs.descent_figure(r)) for r in all_runs])
-    charts["landscape_fit"] = moving([figure_json(figs.fit_figure(x_arr, y_arr, c, xs=xs)) for xs, c in fits])
+    charts["landscape_descent"] = moving([figure_json(ui.as_shown(figs.descent_figure(r), present)) for r in all_runs])
+    charts["landscape_fit"] = moving(
+        [figure_json(ui.as_shown(figs.fit_figure(x_arr, y_arr, c, xs=xs), present)) for xs, c in fits]
+    )
     return ui.preview_frames(len(ls.LR_GRID), readouts=readouts, charts=charts)
 
 
@@ -180,7 +182,8 @@ def descent_view() -> None:
     with descent_box:
         descent_curves(runs)
         if state["steps"] <= PREVIEW_MAX_STEPS:  # longer paths would send megabytes: the rerun draws them
-            ui.slider_preview(state.key("lr"), preview_frames(*data, start, state["steps"], state["view"]))
+            frames = preview_frames(*data, start, state["steps"], state["view"], ui.presenting())
+            ui.slider_preview(state.key("lr"), frames)
     state.sync()
 
 

@@ -84,12 +84,11 @@ def preview_payload(at, slider: str) -> dict:
 
 
 def charts_by_key(at) -> dict[str, dict]:
-    """The figure of every chart lossviz.ui.plot drew, by its key, with typed arrays as plain numbers."""
-    from lossviz.figures.frames import plain
+    """The figure of every chart lossviz.ui.plot drew, by its key, as the browser receives it."""
     from lossviz.ui.plot import COMPONENT
 
     return {
-        el.proto.id.rsplit("-", 1)[-1]: plain(json.loads(json.loads(el.proto.json)["spec"]))
+        el.proto.id.rsplit("-", 1)[-1]: json.loads(json.loads(el.proto.json)["spec"])
         for el in at.get("bidi_component")
         if el.proto.component_name == COMPONENT
     }
@@ -98,8 +97,9 @@ def charts_by_key(at) -> dict[str, dict]:
 def assert_preview_is_the_rerun(at, sent: dict, i: int, before: dict[str, dict]) -> None:
     """Two paths to the same screen.  The browser's preview of position ``i`` (``sent``), set on the
     charts as they were ``before`` the move (:func:`charts_by_key`), equals what the page drew after
-    its rerun at ``i``: every previewed metric's label and value, and every previewed chart whole."""
-    from lossviz.figures.frames import apply, unpack
+    its rerun at ``i``: every previewed metric's label and value, and every previewed chart whole
+    (typed arrays compared as numbers)."""
+    from lossviz.figures.frames import apply, plain, unpack
 
     shown = {m.label: m.value for m in at.metric}
     for labels, values in sent["readouts"]:
@@ -107,7 +107,7 @@ def assert_preview_is_the_rerun(at, sent: dict, i: int, before: dict[str, dict])
         assert shown.get(label) == values[i], (label, shown.get(label), values[i])
     now = charts_by_key(at)
     for key, packed in sent["charts"].items():
-        assert apply(before[key], unpack(packed, i)) == now[key], key
+        assert plain(apply(before[key], unpack(packed, i))) == plain(now[key]), key
 
 
 @pytest.fixture

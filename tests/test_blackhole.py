@@ -221,7 +221,7 @@ def test_gradient_through_the_clip_matches_finite_differences(label, eps):
 def test_gradient_range_and_rows():
     g = bh.gradient_curves(1e-15, 1, row_y=[1, 0, 1, 1], row_z=[-40.0, 40.0, np.inf, 2.0])
     assert g.z_lo == pytest.approx(lv.logit(1e-15)) and g.z_hi == pytest.approx(-g.z_lo, rel=1e-4)
-    assert g.x_range == (-50.0, 50.0) and g.z.size == bh.GRID_POINTS + 4
+    assert g.x_range == (-50.0, 50.0) and g.z.size == bh.GRID_POINTS + 4 == 405
     np.testing.assert_array_equal(g.rows, [1, 4])
     np.testing.assert_array_equal(g.row_clipped, [0.0, lv.sigmoid(2.0) - 1])
     np.testing.assert_array_equal(g.row_logits, lv.sigmoid([-40.0, 2.0]) - 1)
@@ -260,8 +260,9 @@ def test_gradient_figure():
     go.Figure(fig.to_dict())  # built without validation (fast_figure): plotly's full validation here
     names = [t.name for t in fig.data]
     assert names == ["through clip (eps = 1e-15)", "logits form: σ(z) − y", "your rows, logits", "your rows, clipped"]
-    np.testing.assert_array_equal(plotly_array(fig.data[0].y), g.clipped)
-    np.testing.assert_array_equal(plotly_array(fig.data[1].y), g.logits)
+    np.testing.assert_array_equal(plotly_array(fig.data[0].y), g.clipped.astype(np.float32))  # drawn in float32
+    np.testing.assert_array_equal(plotly_array(fig.data[1].y), g.logits.astype(np.float32))
+    np.testing.assert_array_equal(plotly_array(fig.data[0].x), g.z.astype(np.float32))
     np.testing.assert_array_equal(plotly_array(fig.data[2].x), [-40.0, -40.0])
     np.testing.assert_array_equal(plotly_array(fig.data[3].y), [0.0, 0.0])
     np.testing.assert_array_equal(plotly_array(fig.data[2].y), lv.sigmoid([-40.0, -40.0]) - 1)

@@ -88,13 +88,14 @@ def test_moving_finds_the_layout_keys_and_trace_attributes_that_change_and_nothi
     assert figs[0]["data"][0]["y"] == [1, 2]  # apply works on a copy
 
 
-def test_moving_reads_plotlys_typed_arrays_as_numbers():
+def test_moving_keeps_plotlys_typed_arrays_and_plain_reads_them_as_numbers():
     import numpy as np
     import plotly.graph_objects as go
 
     figs = [figure_json(go.Figure({"data": [{"y": np.arange(3, dtype="float32") * k}]})) for k in (1.5, 2.5)]
-    assert "bdata" in json.dumps(figs[0])  # plotly >= 6 sends arrays as base64
-    assert moving(figs)[1] == {"data.0.y": [0.0, 2.5, 5.0]}
+    assert "bdata" in json.dumps(figs[0])  # plotly >= 6 sends arrays as base64, and so does the patch
+    assert plain(moving(figs)[1]) == {"data.0.y": [0.0, 2.5, 5.0]}
+    assert moving(figs)[1]["data.0.y"]["dtype"] == "f4"
     assert plain({"dtype": "i2", "bdata": "AQACAAMABAA=", "shape": "2, 2"}) == [[1, 2], [3, 4]]
 
 

@@ -5,10 +5,20 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 
 from lossviz import blackhole as bh
 from lossviz.params import format_number
-from tests.conftest import ROOT, app_test, chart_specs, plain_code, plotly_array
+from tests.conftest import (
+    ROOT,
+    app_test,
+    assert_preview_is_the_rerun,
+    chart_specs,
+    charts_by_key,
+    plain_code,
+    plotly_array,
+    preview_payload,
+)
 from tests.test_predictions_io import BAD_FILES
 
 PAGE = "pages/2_Log0_Black_Hole.py"
@@ -97,8 +107,8 @@ def test_arrogant_case_three_forms_frameworks_and_controls():
     # the gradient plot: the core's curves; exactly 0 where the clip bites
     spec = chart(at)
     g = bh.gradient_curves(1e-15, 1, row_y=[1, 0, 1], row_z=[-np.inf, np.inf, -np.inf])
-    np.testing.assert_array_equal(trace_y(spec["data"][0]), g.clipped)
-    np.testing.assert_array_equal(trace_y(spec["data"][1]), g.logits)
+    np.testing.assert_array_equal(trace_y(spec["data"][0]), g.clipped.astype(np.float32))  # drawn in float32
+    np.testing.assert_array_equal(trace_y(spec["data"][1]), g.logits.astype(np.float32))
     assert any("is **exactly 0**" in m.value for m in at.get_by_key("bh_gradient").markdown)
 
     # epsilon control: the lesson's other epsilon
@@ -275,3 +285,58 @@ def test_a_full_run_compares_the_table_once(monkeypatch):
     assert metric(at, "bh_clipped") == format_number(real([1, 0, 1], [0.0, 1.0, 0.0], eps=1e-15).clipped.mean, 5)
     at.select_slider(key="blackhole_eps").set_value(1e-14).run()
     assert [(k["eps"], k["dtype"]) for k in calls[1:]] == [(1e-14, "float64")]
+
+
+# ------------------------------------------------------------------ a move of epsilon drawn in the browser at once
+
+
+def eps_preview(at) -> dict:
+    return preview_payload(at, "blackhole_eps")
+
+
+@pytest.mark.parametrize(
+    ("query", "setup"),
+    [
+        ({}, None),
+        ({"dtype": "float32", "gy": "0"}, None),
+        ({"logits": "1", "dtype": "float16"}, None),
+        ({"preset": list(bh.PRESETS)[-1], "present": "1"}, None),
+        ({}, "upload"),
+    ],
+)
+def test_what_the_browser_draws_at_each_eps_is_what_the_rerun_draws(query, setup):
+    """The frames sent once for every epsilon (drawn the moment eps moves), set on the gradient chart
+    as it was before, equal the page rerun at that epsilon: the clipped means, the dtype trap's
+    readouts (labels too) and the whole gradient chart."""
+    at = app_test(PAGE, query=query)
+    if setup == "upload":
+        at.text_area(key="_bh_paste").input((DATA / "predictions_good.csv").read_text()).run()
+        at.button(key="bh_paste_load").click().run()
+        assert "Loaded" in at.success[0].value
+    assert not at.exception
+    sent = eps_preview(at)
+    assert sent["size"] == len(bh.EPS_GRID) == 20
+    assert set(sent["charts"]) == {"bh_gradient_chart"}
+    for eps in (1e-1, 1e-20, 1e-15, 1e-7, 1e-12):
+        before = charts_by_key(at)
+        at.select_slider(key="blackhole_eps").set_value(eps).run()
+        assert not at.exception
+        assert eps_preview(at) == sent  # eps is not in it: the browser keeps the one it has
+        assert_preview_is_the_rerun(at, sent, bh.EPS_GRID.index(eps), before)
+
+
+def test_eps_frames_hold_the_lessons_numbers_and_follow_dtype_and_label():
+    at = app_test(PAGE)  # the arrogant preset: y = (1, 0, 1), p = (0, 1, 0)
+    sent = eps_preview(at)
+    i = bh.EPS_GRID.index(1e-15)
+    readouts = {labels[0] if len(labels) == 1 else labels[i]: v for labels, v in sent["readouts"]}
+    assert readouts["With np.clip"][i] == "34.539"  # the lesson's 34.539 at eps = 1e-15 in float64
+    assert readouts["Mean loss (ε = 1e-15, float64)"][i] == "34.539"
+    assert readouts["ε = 1e-15 stored in float64"][i] == format_number(1e-15, 4)
+    assert readouts["1 − ε == 1 in float64?"][i] == "no"
+    at.segmented_control(key="blackhole_dtype").set_value("float32").run()
+    in32 = eps_preview(at)
+    assert in32 != sent
+    assert dict((lab[0], v) for lab, v in in32["readouts"] if len(lab) == 1)["1 − ε == 1 in float32?"][i] == "yes"
+    at.radio(key="blackhole_gy").set_value(0).run()
+    assert eps_preview(at)["charts"] != in32["charts"]

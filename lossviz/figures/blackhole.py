@@ -89,20 +89,25 @@ def gradient_figure(curves: GradientCurves, *, height: int = 420) -> go.Figure:
         "zerolinecolor": COLORS["grey"],
     }
     # legend under the plot: its two long names wrap into the title on a phone when it sits on top
-    layout.update(hovermode="x", legend=legend_below(-0.3), shapes=[])
+    # shapes and annotations always set (empty where the clip never bites): a move of epsilon then
+    # replaces them (lossviz.figures.frames.moving) rather than adding or removing them
+    layout.update(hovermode="x", legend=legend_below(-0.3), shapes=[], annotations=[])
     for x0, x1 in ((lo, curves.z_lo), (curves.z_hi, hi)):
         if math.isfinite(x0) and math.isfinite(x1):  # 1 - eps == 1: that side is never clipped
             layout["shapes"].append(_band(x0, x1))
+    # float32 on screen (7 digits; the hover shows 4): half the bytes, sent once per epsilon to the
+    # browser ahead of a move (lossviz.ui.preview)
+    z, clipped, logits = (a.astype(np.float32) for a in (curves.z, curves.clipped, curves.logits))
     data = [
         _line(
-            curves.z,
-            curves.clipped,
+            z,
+            clipped,
             f"through clip (eps = {format_number(curves.eps)})",
             COLORS["bce"],
             DASHES["bce"],
             LINE_WIDTH,
         ),
-        _line(curves.z, curves.logits, "logits form: σ(z) − y", COLORS["logits"], DASHES["logits"], LINE_WIDTH + 1),
+        _line(z, logits, "logits form: σ(z) − y", COLORS["logits"], DASHES["logits"], LINE_WIDTH + 1),
     ]
     if curves.row_z.size:
         text = [f"row {r}" for r in curves.rows]

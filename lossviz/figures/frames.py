@@ -120,13 +120,15 @@ def moving(figures: Sequence[dict]) -> list[dict]:
 
     ``figures`` are plotly JSON dicts (``json.loads(plotly.io.to_json(fig))``), one per position.
     A patch holds each top-level layout key and each trace attribute that is not the same at every
-    position, as ``"key"`` and ``"data.<i>.<attribute>"`` paths.  Applied to the figure at any
+    position, as ``"key"`` and ``"data.<i>.<attribute>"`` paths.  A numpy array stays a typed array
+    (base64 bytes, which plotly.js reads as they are): a float32 curve costs 5.3 characters a number
+    in the patch, where a list of numbers costs about 19.  Applied to the figure at any
     position (:func:`apply`), the patch at ``i`` gives the figure at ``i``.
 
     Raises ValueError when a move would add or remove a trace, a trace attribute or a layout key:
     a patch only replaces values.
     """
-    figs = [plain(f) for f in figures]
+    figs = list(figures)  # typed arrays stay as they are: equal exactly when their bytes are
     if not figs:
         return []
     if len({len(f.get("data", [])) for f in figs}) != 1:

@@ -230,7 +230,13 @@ class PageState:
 
 def chart(fig, key: str | None = None) -> None:
     """A plotly figure, full width, without the plotly logo; larger type and lines in presenter view."""
-    if presenting():
+    plot.plotly_chart(as_shown(fig), key=key, config={"displaylogo": False, "responsive": True})
+
+
+def as_shown(fig, present: bool | None = None):
+    """``fig`` as :func:`chart` draws it: in presenter view (``present``, by default the session's)
+    with larger type, lines and margins.  Changes ``fig`` in place and returns it."""
+    if presenting() if present is None else present:
         margin = fig.layout.margin
         has_title = bool(fig.layout.title and fig.layout.title.text)
         extra_t, extra_b = (15 if has_title else 0), 25  # room for the bigger title and ticks
@@ -258,7 +264,7 @@ def chart(fig, key: str | None = None) -> None:
         for trace in fig.data:
             if trace.type == "scatter" and trace.line is not None and trace.line.width:
                 trace.line.width = trace.line.width * 1.7
-    plot.plotly_chart(fig, key=key, config={"displaylogo": False, "responsive": True})
+    return fig
 
 
 def numbers_as_text(*names: str) -> dict:

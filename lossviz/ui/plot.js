@@ -109,6 +109,9 @@ function decoded(x) {
   return out;
 }
 
+// lossviz.ui.preview's patches carry typed arrays too: it decodes them with this
+window.__lossvizDecoded = decoded;
+
 function sameTraces(div, traces) {
   // a trace identical (as JSON) to the one in the same place last time is that same object, so
   // Plotly.react skips it; a slider move that only shifts a line (a layout shape) redraws only that

@@ -24,7 +24,11 @@ function fill(t, nums, at) {
 
 function unpack(packed, i) {
   const frame = packed.frames[i];
-  return frame ? fill(packed.templates[frame[0]], frame.slice(1), { i: 0 }) : null;
+  if (!frame) return null;
+  const patch = fill(packed.templates[frame[0]], frame.slice(1), { i: 0 });
+  // plotly's typed arrays ({dtype, bdata}) decoded as lossviz.ui.plot decodes a figure's, which
+  // defines the decoder: a chart to patch means it has run
+  return window.__lossvizDecoded ? window.__lossvizDecoded(patch) : patch;
 }
 
 function patched(traces, layout, patch) {

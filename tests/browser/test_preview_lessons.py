@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from lossviz import blackhole as bh
 from lossviz import landscape as ls
 from lossviz.params import format_number
 from tests.browser.conftest import assert_no_exception, wait_for_app
@@ -92,5 +93,41 @@ def test_a_burst_of_lr_moves_ends_on_the_last_learning_rate_everywhere(server_ur
     )
     np.testing.assert_allclose(path_points(drawn[0]), runs["mse"].path, rtol=1e-8)
     assert drawn[1] == [runs["mse"].loss.tolist(), runs["bce"].loss.tolist()]
+    assert_no_exception(page)
+    assert not page.js_errors
+
+
+BLACKHOLE_PICK = """
+  const edge = (plot.layout.shapes || []).find((s) => s.type === 'line');
+  return { name: plot.data[0].name, edge: edge ? edge.x0 : null, x0: plot.data[0].x[0] };
+"""
+
+
+def test_a_move_of_eps_shows_the_clipped_mean_labels_and_gradient_before_any_reply(server_url, page):
+    page.add_init_script(COUNT_MESSAGES)
+    page.goto(f"{server_url}/Log0_Black_Hole?eps=1e-15")  # the lessons' arrogant table
+    wait_for_app(page)
+    page.evaluate(WATCH, ["With np.clip", ["bh_gradient_chart"], BLACKHOLE_PICK])
+    page.locator(".st-key-blackhole_eps input[type='range']").focus()
+    page.keyboard.press("ArrowRight")  # 1e-15 -> 1e-14
+    page.wait_for_function("() => window.__lvWatch.seen !== null")
+    seen = page.evaluate("() => window.__lvWatch.seen")
+    preset = bh.PRESETS["arrogant"]
+    cmp = bh.compare(preset.y, preset.p, eps=1e-14)
+    assert seen["messages"] == 0  # drawn from what the browser already had
+    assert seen["text"] == format_number(cmp.clipped.mean, 5) == "32.236"
+    curves = bh.gradient_curves(1e-14, 1, row_y=cmp.y, row_z=cmp.z)
+    chart = seen["charts"]["bh_gradient_chart"]
+    assert chart["name"] == "through clip (eps = 1e-14)"
+    assert chart["edge"] == curves.edge and chart["x0"] == float(np.float32(curves.z[0]))
+    # the card's label moved with it, before the rerun too
+    shown = readouts(page)
+    assert shown["Mean loss (ε = 1e-14, float64)"] == "32.236"
+    assert shown["ε = 1e-14 stored in float64"] == format_number(1e-14, 4)
+    # the rerun that follows draws the same, and the per-row table with it
+    wait_for_app(page)
+    page.wait_for_timeout(300)
+    assert readouts(page) == shown
+    assert "1e-14" in page.locator(".st-key-bh_clipped").inner_text()
     assert_no_exception(page)
     assert not page.js_errors
