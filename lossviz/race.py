@@ -155,39 +155,62 @@ def race(
         raise ValueError("optimizers is empty; pick at least one of sgd, adam, rmsprop")
     if not isinstance(lrs, Mapping):
         raise TypeError(f"lrs must map optimizer names to learning rates; got {type(lrs).__name__}")
-    X, y = xor()
-    theta0 = glorot_init(seed, X.shape[1], HIDDEN)
-    target = oc.target_loss(loss)
+    theta0 = glorot_init(seed, xor()[0].shape[1], HIDDEN)
     runs = {}
     for opt in optimizers:
         if opt not in lrs:
             raise ValueError(f"lrs has no learning rate for {opt}")
-        lr = _check_lr(lrs[opt], f"lrs[{opt!r}]")
-        r = train_many(
-            X,
-            y,
-            thetas=theta0[None],
-            optimizer=opt,
-            lr=lr,
-            epochs=epochs,
-            loss=loss,
-            hidden=HIDDEN,
-            activation=ACTIVATION,
-        )
-        acc = r.accuracy(X, y)
-        runs[opt] = RaceRun(
-            optimizer=opt,
-            lr=lr,
-            curve=np.concatenate([r.loss[0], r.final_loss]),
-            final_loss=float(r.final_loss[0]),
-            accuracy=float(acc[0]),
-            outcome=str(oc.classify(r.loss, r.final_loss, acc, r.diverged_at)[0]),
-            epochs_to_target=int(oc.epochs_to_target(r.loss, r.final_loss, target)[0]),
-            plateau_m=int(oc.plateau_points(r.final_loss, loss, X.shape[0])[0]),
-            theta0=r.theta0[0].copy(),
-            theta=r.theta[0].copy(),
-        )
+        (runs[opt],) = _runs(theta0, opt, (_check_lr(lrs[opt], f"lrs[{opt!r}]"),), epochs, loss)
     return RaceResult(seed, epochs, loss, runs)
+
+
+def race_lrs(seed: int, optimizer: str, epochs: int = 1000, loss: str = "bce", lrs=LR_GRID) -> tuple[RaceRun, ...]:
+    """One optimizer's race run at each learning rate in ``lrs`` (by default every position of the
+    page's slider), from the same start, trained side by side in one batch.  Each is exactly (bit
+    for bit) the run :func:`race` makes at that learning rate."""
+    seed = check_int(seed, "seed", 0, MAX_SEED)
+    epochs = _check_epochs(epochs)
+    loss = _check_loss(loss)
+    optimizer = _check_optimizer(optimizer)
+    if isinstance(lrs, (str, bytes)) or not hasattr(lrs, "__len__") or not 1 <= len(lrs) <= 4 * len(LR_GRID):
+        raise ValueError(f"lrs must be a sequence of 1 to {4 * len(LR_GRID)} learning rates; got {lrs!r:.60}")
+    rates = tuple(_check_lr(lr) for lr in lrs)
+    return tuple(_runs(glorot_init(seed, xor()[0].shape[1], HIDDEN), optimizer, rates, epochs, loss))
+
+
+def _runs(theta0: np.ndarray, opt: str, lrs: tuple[float, ...], epochs: int, loss: str) -> list[RaceRun]:
+    """The race runs of ``opt`` from ``theta0`` at each of ``lrs``, in one batch (checked arguments)."""
+    X, y = xor()
+    r = train_many(
+        X,
+        y,
+        thetas=theta0[None],
+        lrs=lrs,
+        optimizer=opt,
+        epochs=epochs,
+        loss=loss,
+        hidden=HIDDEN,
+        activation=ACTIVATION,
+    )
+    acc = r.accuracy(X, y)
+    outcome = oc.classify(r.loss, r.final_loss, acc, r.diverged_at)
+    to_target = oc.epochs_to_target(r.loss, r.final_loss, oc.target_loss(loss))
+    plateau = oc.plateau_points(r.final_loss, loss, X.shape[0])
+    return [
+        RaceRun(
+            optimizer=opt,
+            lr=lr,
+            curve=np.concatenate([r.loss[i], r.final_loss[i : i + 1]]),
+            final_loss=float(r.final_loss[i]),
+            accuracy=float(acc[i]),
+            outcome=str(outcome[i]),
+            epochs_to_target=int(to_target[i]),
+            plateau_m=int(plateau[i]),
+            theta0=r.theta0[i].copy(),
+            theta=r.theta[i].copy(),
+        )
+        for i, lr in enumerate(lrs)
+    ]
 
 
 # ------------------------------------------------------------------ many starts

@@ -8,6 +8,7 @@ from lossviz import race as rc
 from lossviz import ui
 from lossviz.datasets import xor
 from lossviz.figures import race as figs
+from lossviz.figures.frames import figure_json, moving
 from lossviz.optimizers import OPTIMIZERS
 from lossviz.params import format_count, format_number
 
@@ -26,6 +27,60 @@ st.caption(
 @st.cache_data(max_entries=32, ttl=3600, show_spinner="Training…")  # a spinner only when it trains
 def cached_race(seed, lrs, epochs, loss, optimizers):
     return rc.race(seed, dict(lrs), epochs, loss, optimizers)
+
+
+@st.cache_data(max_entries=48, ttl=3600, show_spinner="Training…")
+def cached_lr_runs(seed, optimizer, epochs, loss):
+    """One optimizer's race run at every position of its learning-rate slider, in one batch."""
+    return rc.race_lrs(seed, optimizer, epochs, loss)
+
+
+def race_runs(seed, lrs, epochs, loss, chosen) -> dict:
+    """The race at these settings: each run picked from its optimizer's runs at every learning rate."""
+    if all(lrs[o] in rc.LR_GRID for o in chosen):
+        return {o: cached_lr_runs(seed, o, epochs, loss)[rc.LR_GRID.index(lrs[o])] for o in chosen}
+    return cached_race(seed, tuple((o, lrs[o]) for o in chosen), epochs, loss, chosen).runs
+
+
+def race_chart(runs: dict, seed, epochs, loss, chosen):
+    """The race's loss curves, on a y-axis that fits every learning rate's run (it stays put on a move)."""
+    every = [r.curve for o in chosen for r in cached_lr_runs(seed, o, epochs, loss)]
+    fig = figs.race_figure(
+        {o: r.curve for o, r in runs.items()},
+        {o: r.lr for o, r in runs.items()},
+        plateau=oc.plateau_level(loss),
+        loss_name=loss,
+        title=f"Training loss from seed {seed}",
+        axis_curves=every,
+    )
+    return fig
+
+
+def final_loss_label(opt: str) -> str:
+    return f"{rc.OPTIMIZER_NAMES[opt]} final loss"
+
+
+def boundary_chart(run, opt: str):
+    prob, x1, x2 = rc.boundary(run.theta)
+    return figs.compact_boundary(prob, x1, x2, X, Y, title=f"{rc.OPTIMIZER_NAMES[opt]}: where it ended")
+
+
+@st.cache_data(max_entries=48, ttl=3600, show_spinner=False)
+def preview_frames(seed, opt, epochs, loss, chosen, present: bool) -> dict:
+    """What a move of ``opt``'s learning rate changes on the race tab, at every position
+    (lossviz.ui.preview): its final loss, its curve and its map.  The browser draws a move from
+    these at once; the rerun then draws the same, and the captions with it."""
+    runs = cached_lr_runs(seed, opt, epochs, loss)
+    fixed = {o: cached_lr_runs(seed, o, epochs, loss)[0] for o in chosen}  # any lr: the others do not move
+    curves = [race_chart({o: r if o == opt else fixed[o] for o in chosen}, seed, epochs, loss, chosen) for r in runs]
+    maps = [boundary_chart(r, opt) for r in runs]
+    charts = {
+        "race_curves": moving([figure_json(ui.as_shown(f, present)) for f in curves]),
+        # a map whose p = 0.5 line comes and goes between learning rates waits for the rerun
+        f"race_boundary_{opt}": moving([figure_json(ui.as_shown(f, present)) for f in maps], strict=False),
+    }
+    readouts = {final_loss_label(opt): [format_number(r.final_loss) for r in runs]}
+    return ui.preview_frames(len(runs), readouts=readouts, charts={k: v for k, v in charts.items() if v is not None})
 
 
 @st.cache_data(max_entries=96, ttl=3600, show_spinner=False)
@@ -117,44 +172,35 @@ if not chosen:
 if tab_race.open and chosen:
     with tab_race:
         try:
-            result = cached_race(seed, tuple((o, lrs[o]) for o in chosen), epochs, loss, chosen)
+            runs = race_runs(seed, lrs, epochs, loss, chosen)
         except ValueError as why:
             st.error(f"Could not run the race: {why}")
         else:
-            first = next(iter(result.runs.values()))
+            first = next(iter(runs.values()))
             st.markdown(
                 f"**One start, seed {seed}.** Every optimizer starts from the same initial weights "
                 f"(loss {format_number(first.curve[0])} at epoch 0) and takes {epochs} full-batch steps."
             )
-            ui.chart(
-                figs.race_figure(
-                    {o: r.curve for o, r in result.runs.items()},
-                    {o: r.lr for o, r in result.runs.items()},
-                    plateau=plateau,
-                    loss_name=loss,
-                    title=f"Training loss from seed {seed}",
-                ),
-                key="race_curves",
-            )
-            cols = st.columns(len(result.runs), gap="medium")
-            for col, (opt, run) in zip(cols, result.runs.items(), strict=True):
+            ui.chart(race_chart(runs, seed, epochs, loss, chosen), key="race_curves")
+            cols = st.columns(len(runs), gap="medium")
+            for col, (opt, run) in zip(cols, runs.items(), strict=True):
                 with col:
                     st.metric(
-                        f"{rc.OPTIMIZER_NAMES[opt]} final loss",
+                        final_loss_label(opt),
                         format_number(run.final_loss),
                         help=f"Mean {rc.LOSS_NAMES[loss]} after {epochs} epochs at learning rate {run.lr:g}.",
                     )
-                    prob, x1, x2 = rc.boundary(run.theta)
-                    ui.chart(
-                        figs.compact_boundary(prob, x1, x2, X, Y, title=f"{rc.OPTIMIZER_NAMES[opt]}: where it ended"),
-                        key=f"race_boundary_{opt}",
-                    )
+                    ui.chart(boundary_chart(run, opt), key=f"race_boundary_{opt}")
                     st.caption(rc.run_text(run.outcome, run.final_loss, run.plateau_m, loss, run.epochs_to_target))
             st.caption(BOUNDARY_NOTE)
             st.markdown(
                 "Is that the whole story? Change the seed a few times, or open **Many seeds** to see "
                 f"all {n} starts at once."
             )
+            if all(lrs[o] in rc.LR_GRID for o in chosen):
+                for opt in chosen:
+                    frames = preview_frames(seed, opt, epochs, loss, chosen, ui.presenting())
+                    ui.slider_preview(state.key(f"lr_{opt}"), frames)
 
 # ---------------------------------------------------------------- 2. many starts
 if tab_many.open and chosen:

@@ -7,7 +7,16 @@ import pytest
 
 from lossviz import race as rc
 from lossviz.params import format_count, format_number
-from tests.conftest import app_test, chart_specs, plotly_array
+from lossviz.ui import preview
+from tests.conftest import (
+    app_test,
+    assert_preview_is_the_rerun,
+    chart_specs,
+    charts_by_key,
+    component_data,
+    plotly_array,
+    preview_payload,
+)
 
 PAGE = "pages/5_Optimizer_Race.py"
 SMALL = {"n": "20", "epochs": "200"}
@@ -134,3 +143,47 @@ def test_bad_url_values_and_no_optimizer_give_notices():
     _ok(at)
     assert any("Switch on at least one optimizer" in w.value for w in at.warning)
     assert len(at.metric) == 0
+
+
+# ------------------------------------------------------------------ a move of a learning rate drawn at once
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"loss": "mse", "epochs": "200", "seed": "7"},
+        {"rmsprop": "0", "lr_adam": "0.1", "present": "1"},
+    ],
+)
+def test_what_the_browser_draws_at_each_learning_rate_is_what_the_rerun_draws(query):
+    """For each optimizer's slider, the frames sent once for every learning rate (drawn the moment it
+    moves), set on the charts as they were before, equal the page rerun there: the final loss, the
+    race's curves and (where its p = 0.5 line stays) the optimizer's map."""
+    at = app_test(PAGE, query=query)
+    _ok(at)
+    chosen = [o for o in rc.OPTIMIZERS if query.get(o, "1") == "1"]
+    sent = {o: preview_payload(at, f"race_lr_{o}") for o in chosen}
+    assert len(component_data(at, preview.COMPONENT)) == len(chosen)
+    for opt in chosen:
+        assert sent[opt]["size"] == len(rc.LR_GRID)
+        assert "race_curves" in sent[opt]["charts"]
+        for lr in (10.0, 1e-4, 0.5, 0.02):
+            before = charts_by_key(at)
+            at.select_slider(key=f"race_lr_{opt}").set_value(lr).run()
+            _ok(at)
+            assert preview_payload(at, f"race_lr_{opt}") == sent[opt]  # its own lr is not in it
+            assert_preview_is_the_rerun(at, sent[opt], rc.LR_GRID.index(lr), before)
+    # the other sliders' frames do not depend on where this one is: nothing to recompute on a move
+    assert {o: preview_payload(at, f"race_lr_{o}") for o in chosen} == sent
+
+
+def test_lr_frames_hold_the_cores_final_losses_and_the_map_of_every_learning_rate():
+    at = app_test(PAGE)
+    sent = preview_payload(at, "race_lr_sgd")
+    assert sent["readouts"][0][0] == ["SGD final loss"]
+    runs = [rc.race(0, {"sgd": lr}, 1000, "bce", ("sgd",)).runs["sgd"] for lr in rc.LR_GRID]
+    assert sent["readouts"][0][1] == [format_number(r.final_loss) for r in runs]
+    assert set(sent["charts"]) == {"race_curves", "race_boundary_sgd"}
+    at.segmented_control(key="race_loss").set_value("mse").run()
+    assert preview_payload(at, "race_lr_sgd") != sent

@@ -291,3 +291,29 @@ def test_compact_boundary_drops_scale_and_legend(adam40):
     heat = [t for t in fig.data if t.type == "heatmap"][0]
     assert heat.showscale is False and fig.layout.showlegend is False
     np.testing.assert_array_equal(heat.z, np.round(prob * 255).astype(np.uint8))
+
+
+def test_race_lrs_are_the_race_at_each_learning_rate_bit_for_bit():
+    """The page trains every position of a learning-rate slider in one batch; each run must be exactly
+    the one race() trains alone (the browser shows one, the rerun the other) and lossviz.train's."""
+    for opt in rc.OPTIMIZERS:
+        many = rc.race_lrs(3, opt, 300, "mse")
+        assert [r.lr for r in many] == list(rc.LR_GRID)
+        for i in (0, 5, 9, 15):
+            one = rc.race(3, {opt: rc.LR_GRID[i]}, 300, "mse", (opt,)).runs[opt]
+            assert np.array_equal(many[i].curve, one.curve, equal_nan=True), (opt, i)
+            assert np.array_equal(many[i].theta, one.theta, equal_nan=True), (opt, i)
+            assert (many[i].final_loss, many[i].outcome) == (one.final_loss, one.outcome)
+    alone = lv.train(X, Y, seed=3, optimizer="adam", lr=0.05, epochs=300, loss="mse")
+    np.testing.assert_allclose(rc.race_lrs(3, "adam", 300, "mse", lrs=(0.05,))[0].curve[:-1], alone.loss, rtol=1e-12)
+
+
+def test_race_lrs_refuse_bad_arguments_by_name():
+    with pytest.raises(ValueError, match="lrs must be a sequence of 1 to"):
+        rc.race_lrs(0, "sgd", 100, "bce", lrs=())
+    with pytest.raises(ValueError, match="lrs must be a sequence of 1 to"):
+        rc.race_lrs(0, "sgd", 100, "bce", lrs=0.1)
+    with pytest.raises(ValueError, match="lr must be between"):
+        rc.race_lrs(0, "sgd", 100, "bce", lrs=(0.1, -1.0))
+    with pytest.raises(ValueError, match="optimizer"):
+        rc.race_lrs(0, "adagrad", 100, "bce")

@@ -115,7 +115,7 @@ def figure_json(fig) -> dict:
     return json.loads(pio.to_json(fig, validate=False))
 
 
-def moving(figures: Sequence[dict]) -> list[dict]:
+def moving(figures: Sequence[dict], *, strict: bool = True) -> list[dict] | None:
     """The patch at each position of a slider, from the chart's whole figure at every position.
 
     ``figures`` are plotly JSON dicts (``json.loads(plotly.io.to_json(fig))``), one per position.
@@ -125,9 +125,19 @@ def moving(figures: Sequence[dict]) -> list[dict]:
     in the patch, where a list of numbers costs about 19.  Applied to the figure at any
     position (:func:`apply`), the patch at ``i`` gives the figure at ``i``.
 
-    Raises ValueError when a move would add or remove a trace, a trace attribute or a layout key:
-    a patch only replaces values.
+    Raises ValueError when a move would add or remove a trace, a trace attribute or a layout key
+    (a patch only replaces values); with ``strict=False`` returns None instead: that chart then
+    waits for the rerun.
     """
+    try:
+        return _moving(figures)
+    except ValueError:
+        if strict:
+            raise
+        return None
+
+
+def _moving(figures: Sequence[dict]) -> list[dict]:
     figs = list(figures)  # typed arrays stay as they are: equal exactly when their bytes are
     if not figs:
         return []

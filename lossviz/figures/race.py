@@ -126,9 +126,13 @@ def race_figure(
     loss_name: str = "bce",
     title: str = "",
     height: int = 420,
+    axis_curves=None,
 ) -> go.Figure:
     """One loss curve per optimizer (``curves[opt]`` has epochs + 1 values), log y-axis,
     with the plateau level as a dotted line.  Exactly one trace per optimizer.
+
+    The y-axis fits ``axis_curves`` (default: the curves drawn).  The page passes every learning
+    rate's curve, so the axis stays put while a learning rate moves and the curves can be compared.
 
     Built as a dict spec (:func:`fast_figure`): it is redrawn on every move of a learning rate, and
     plotly's validated ``update_layout`` cost more than the training behind it.
@@ -147,7 +151,8 @@ def race_figure(
                 "hovertemplate": f"{NAMES[opt]}: %{{y:.4g}}<extra></extra>",
             }
         )
-    layout = _loss_layout(title, loss_name, height, plateau, list(curves.values()), ": two points at p = 0.5")
+    values = list(curves.values()) if axis_curves is None else list(axis_curves)
+    layout = _loss_layout(title, loss_name, height, plateau, values, ": two points at p = 0.5")
     return fast_figure({"data": data, "layout": apply_fixed_margins(layout, left=80, bottom=62)})
 
 

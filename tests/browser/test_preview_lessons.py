@@ -8,6 +8,8 @@ import pytest
 
 from lossviz import blackhole as bh
 from lossviz import landscape as ls
+from lossviz import race as rc
+from lossviz.figures.boundary import to_uint8
 from lossviz.params import format_number
 from tests.browser.conftest import assert_no_exception, wait_for_app
 from tests.browser.test_preview import COUNT_MESSAGES, readouts
@@ -129,5 +131,34 @@ def test_a_move_of_eps_shows_the_clipped_mean_labels_and_gradient_before_any_rep
     page.wait_for_timeout(300)
     assert readouts(page) == shown
     assert "1e-14" in page.locator(".st-key-bh_clipped").inner_text()
+    assert_no_exception(page)
+    assert not page.js_errors
+
+
+RACE_PICK = """
+  const D = plot.data;
+  return { names: D.map((t) => t.name), row: D[0].type === 'heatmap' ? Array.from(D[0].z[40]) : null };
+"""
+
+
+def test_a_move_of_sgds_learning_rate_shows_its_loss_curve_and_map_before_any_reply(server_url, page):
+    page.add_init_script(COUNT_MESSAGES)
+    page.goto(f"{server_url}/Optimizer_Race")  # the lessons' race: every optimizer at 0.01, 1000 epochs
+    wait_for_app(page)
+    page.evaluate(WATCH, ["SGD final loss", ["race_curves", "race_boundary_sgd"], RACE_PICK])
+    page.locator(".st-key-race_lr_sgd input[type='range']").focus()
+    page.keyboard.press("ArrowRight")  # 0.01 -> 0.02
+    page.wait_for_function("() => window.__lvWatch.seen !== null")
+    seen = page.evaluate("() => window.__lvWatch.seen")
+    run = rc.race(0, {"sgd": 0.02}, 1000, "bce", ("sgd",)).runs["sgd"]
+    assert seen["messages"] == 0  # drawn from what the browser already had
+    assert seen["text"] == format_number(run.final_loss)
+    assert seen["charts"]["race_curves"]["names"] == ["SGD (lr 0.02)", "Adam (lr 0.01)", "RMSprop (lr 0.01)"]
+    prob, _, _ = rc.boundary(run.theta)
+    assert seen["charts"]["race_boundary_sgd"]["row"] == to_uint8(prob)[40].tolist()
+    # the rerun that follows draws the same
+    wait_for_app(page)
+    page.wait_for_timeout(300)
+    assert readouts(page)["SGD final loss"] == seen["text"]
     assert_no_exception(page)
     assert not page.js_errors
