@@ -54,17 +54,30 @@ function patched(traces, layout, patch) {
 }
 
 function position(s) {
-  const el = s.input && s.input.isConnected ? s.input : document.querySelector(`.st-key-${s.slider} input[type='range']`);
+  // looked up each time: Streamlit may draw the slider after this component, or draw it anew
+  const el = document.querySelector(`.st-key-${s.slider} input[type='range']`);
   if (!el) return null;
-  if (el !== s.input) {
-    // a move is a change of the range input's value (keys, pointer, or the server's own value)
-    s.input = el;
-    if (s.inputObserver) s.inputObserver.disconnect();
-    s.inputObserver = new MutationObserver(() => moved(s));
-    s.inputObserver.observe(el, { attributes: true, attributeFilter: ["value", "aria-valuetext"] });
-  }
   const i = Number(el.value);
   return Number.isInteger(i) && i >= 0 && i < s.size ? i : null;
+}
+
+function watchSliders() {
+  // a move is a change of a range input's value (keys, pointer, or the server's own value); one
+  // observer for the whole page, so that a slider drawn after its preview, or drawn anew, is seen
+  if (LV.sliderObserver) return;
+  LV.sliderObserver = new MutationObserver((records) => {
+    for (const r of records) {
+      if (!(r.target instanceof HTMLInputElement) || r.target.type !== "range") continue;
+      for (const s of Object.values(LV.sliders)) if (r.target.closest(`.st-key-${s.slider}`)) moved(s);
+    }
+  });
+  LV.sliderObserver.observe(document.body, { subtree: true, attributes: true, attributeFilter: ["value", "aria-valuetext"] });
+  // a slider drawn after its preview has no start yet: a key or pointer press comes before its move
+  const start = () => {
+    for (const s of Object.values(LV.sliders)) if (s.shown === null) s.shown = position(s);
+  };
+  document.addEventListener("keydown", start, true);
+  document.addEventListener("pointerdown", start, true);
 }
 
 function firstText(el) {
@@ -140,6 +153,10 @@ function show(s, i) {
 function moved(s) {
   const i = position(s);
   if (i === null) return;
+  if (s.shown === null) {
+    s.shown = i; // the slider has just appeared: where it starts, not a move
+    return;
+  }
   if (i !== s.shown) {
     s.shown = i;
     s.moving = true;
@@ -165,9 +182,7 @@ function watchScript() {
 }
 
 function stop(s) {
-  if (s.inputObserver) s.inputObserver.disconnect();
   s.metricObserver.disconnect();
-  s.input = null;
 }
 
 export default function (component) {
@@ -194,11 +209,11 @@ export default function (component) {
     charts: parsed.charts,
     shown: null,
     moving: false,
-    input: null,
     metrics: [],
   };
   s.metricObserver = new MutationObserver(() => moved(s));
   LV.sliders[data.slider] = s;
+  watchSliders();
   s.shown = position(s);
   if (old && old.moving && s.shown !== null) {
     // a rerun for an earlier position of a move still under way: what it drew is put right now

@@ -162,3 +162,23 @@ def test_a_move_of_sgds_learning_rate_shows_its_loss_curve_and_map_before_any_re
     assert readouts(page)["SGD final loss"] == seen["text"]
     assert_no_exception(page)
     assert not page.js_errors
+
+
+def test_a_slider_drawn_after_its_preview_is_still_drawn_at_once(server_url, page):
+    """On a cold page Streamlit may draw a slider after the preview that follows it has started (seen
+    on the race page: 2 loads in 3 never previewed).  The preview then has no start position; the
+    key press gives it one, and the move is still drawn before the server answers."""
+    page.add_init_script(COUNT_MESSAGES)
+    page.goto(f"{server_url}/Optimizer_Race?lr_sgd=0.1")
+    wait_for_app(page)
+    page.evaluate("() => { window.__lvPreview.sliders.race_lr_sgd.shown = null; }")  # as if drawn later
+    page.evaluate(WATCH, ["SGD final loss", ["race_curves"], RACE_PICK])
+    page.locator(".st-key-race_lr_sgd input[type='range']").focus()
+    page.keyboard.press("ArrowLeft")  # 0.1 -> 0.05
+    page.wait_for_function("() => window.__lvWatch.seen !== null")
+    seen = page.evaluate("() => window.__lvWatch.seen")
+    assert seen["messages"] == 0
+    assert seen["text"] == format_number(rc.race(0, {"sgd": 0.05}, 1000, "bce", ("sgd",)).runs["sgd"].final_loss)
+    assert seen["charts"]["race_curves"]["names"][0] == "SGD (lr 0.05)"
+    assert_no_exception(page)
+    assert not page.js_errors
