@@ -10,7 +10,8 @@ system Chromium through Playwright, reusing tests/browser/conftest.py's start_se
   MutationObserver) records the keydown time and two moments.  *Shown*: the frame painted once the
   slider's value, the readouts ([data-testid='stMetricValue'] text) and a chart (.js-plotly-plot:
   a new node, new data or a new layout) have all changed, which is what the student sees; on the
-  Explorer that happens before the rerun is back (lossviz.ui.preview).  *Done*: the script state
+  Explorer, the black hole, Why MSE fails and the race that happens before the rerun is back
+  (lossviz.ui.preview).  *Done*: the script state
   has gone to notRunning after the key press and the page has drawn everything; a chart may still
   be drawn again after that (st.plotly_chart draws each chart twice per move), so the move is done
   at the page's last DOM change, once nothing has changed for QUIET_MS, and the latency ends at the

@@ -24,28 +24,22 @@ st.caption(
 
 
 # ---------------------------------------------------------------- cached computations (shared by all visitors)
-@st.cache_data(max_entries=32, ttl=3600, show_spinner="Training…")  # a spinner only when it trains
-def cached_race(seed, lrs, epochs, loss, optimizers):
-    return rc.race(seed, dict(lrs), epochs, loss, optimizers)
-
-
-@st.cache_data(max_entries=48, ttl=3600, show_spinner="Training…")
+@st.cache_data(max_entries=48, ttl=3600, show_spinner="Training…")  # a spinner only when it trains
 def cached_lr_runs(seed, optimizer, epochs, loss):
     """One optimizer's race run at every position of its learning-rate slider, in one batch."""
     return rc.race_lrs(seed, optimizer, epochs, loss)
 
 
 def race_runs(seed, lrs, epochs, loss, chosen) -> dict:
-    """The race at these settings: each run picked from its optimizer's runs at every learning rate."""
-    if all(lrs[o] in rc.LR_GRID for o in chosen):
-        return {o: cached_lr_runs(seed, o, epochs, loss)[rc.LR_GRID.index(lrs[o])] for o in chosen}
-    return cached_race(seed, tuple((o, lrs[o]) for o in chosen), epochs, loss, chosen).runs
+    """The race at these settings (learning rates are on the slider's grid: the URL snaps to it),
+    each run picked from its optimizer's runs at every learning rate: what a move previews."""
+    return {o: cached_lr_runs(seed, o, epochs, loss)[rc.LR_GRID.index(lrs[o])] for o in chosen}
 
 
 def race_chart(runs: dict, seed, epochs, loss, chosen):
     """The race's loss curves, on a y-axis that fits every learning rate's run (it stays put on a move)."""
     every = [r.curve for o in chosen for r in cached_lr_runs(seed, o, epochs, loss)]
-    fig = figs.race_figure(
+    return figs.race_figure(
         {o: r.curve for o, r in runs.items()},
         {o: r.lr for o, r in runs.items()},
         plateau=oc.plateau_level(loss),
@@ -53,7 +47,6 @@ def race_chart(runs: dict, seed, epochs, loss, chosen):
         title=f"Training loss from seed {seed}",
         axis_curves=every,
     )
-    return fig
 
 
 def final_loss_label(opt: str) -> str:
@@ -197,10 +190,9 @@ if tab_race.open and chosen:
                 "Is that the whole story? Change the seed a few times, or open **Many seeds** to see "
                 f"all {n} starts at once."
             )
-            if all(lrs[o] in rc.LR_GRID for o in chosen):
-                for opt in chosen:
-                    frames = preview_frames(seed, opt, epochs, loss, chosen, ui.presenting())
-                    ui.slider_preview(state.key(f"lr_{opt}"), frames)
+            for opt in chosen:  # last: the race above is on screen while these are computed
+                frames = preview_frames(seed, opt, epochs, loss, chosen, ui.presenting())
+                ui.slider_preview(state.key(f"lr_{opt}"), frames)
 
 # ---------------------------------------------------------------- 2. many starts
 if tab_many.open and chosen:
