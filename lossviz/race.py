@@ -178,24 +178,20 @@ def race_lrs(seed: int, optimizer: str, epochs: int = 1000, loss: str = "bce", l
     return tuple(_runs(glorot_init(seed, xor()[0].shape[1], HIDDEN), optimizer, rates, epochs, loss))
 
 
-def _runs(theta0: np.ndarray, opt: str, lrs: tuple[float, ...], epochs: int, loss: str) -> list[RaceRun]:
-    """The race runs of ``opt`` from ``theta0`` at each of ``lrs``, in one batch (checked arguments)."""
+def _batch(optimizer: str, epochs: int, loss: str, **starts):
+    """:func:`train_many` on XOR with the race's network (``starts``: its seeds or thetas, and lr or
+    lrs), and each network's accuracy, outcome and epochs to the target loss."""
     X, y = xor()
-    r = train_many(
-        X,
-        y,
-        thetas=theta0[None],
-        lrs=lrs,
-        optimizer=opt,
-        epochs=epochs,
-        loss=loss,
-        hidden=HIDDEN,
-        activation=ACTIVATION,
-    )
+    r = train_many(X, y, optimizer=optimizer, epochs=epochs, loss=loss, hidden=HIDDEN, activation=ACTIVATION, **starts)
     acc = r.accuracy(X, y)
     outcome = oc.classify(r.loss, r.final_loss, acc, r.diverged_at)
-    to_target = oc.epochs_to_target(r.loss, r.final_loss, oc.target_loss(loss))
-    plateau = oc.plateau_points(r.final_loss, loss, X.shape[0])
+    return r, acc, outcome, oc.epochs_to_target(r.loss, r.final_loss, oc.target_loss(loss))
+
+
+def _runs(theta0: np.ndarray, opt: str, lrs: tuple[float, ...], epochs: int, loss: str) -> list[RaceRun]:
+    """The race runs of ``opt`` from ``theta0`` at each of ``lrs``, in one batch (checked arguments)."""
+    r, acc, outcome, to_target = _batch(opt, epochs, loss, thetas=theta0[None], lrs=lrs)
+    plateau = oc.plateau_points(r.final_loss, loss, xor()[0].shape[0])
     return [
         RaceRun(
             optimizer=opt,
@@ -271,21 +267,7 @@ def seed_batch(optimizer: str, lr: float, loss: str, epochs: int, start: int, co
     loss = _check_loss(loss)
     epochs = _check_epochs(epochs)
     start, count = _check_seeds(start, count)
-    X, y = xor()
-    r = train_many(
-        X,
-        y,
-        seeds=range(start, start + count),
-        optimizer=optimizer,
-        lr=lr,
-        epochs=epochs,
-        loss=loss,
-        hidden=HIDDEN,
-        activation=ACTIVATION,
-    )
-    acc = r.accuracy(X, y)
-    outcome = oc.classify(r.loss, r.final_loss, acc, r.diverged_at)
-    to_target = oc.epochs_to_target(r.loss, r.final_loss, oc.target_loss(loss))
+    r, acc, outcome, to_target = _batch(optimizer, epochs, loss, seeds=range(start, start + count), lr=lr)
     idx, q = _curves(r.loss, r.final_loss)
     return SeedSummary(
         optimizer=optimizer,
@@ -302,7 +284,7 @@ def seed_batch(optimizer: str, lr: float, loss: str, epochs: int, start: int, co
         accuracy=acc,
         outcomes=outcome,
         epochs_to_target=to_target,
-        plateau_m=oc.plateau_points(r.final_loss, loss, X.shape[0]),
+        plateau_m=oc.plateau_points(r.final_loss, loss, xor()[0].shape[0]),
         diverged_at=r.diverged_at,
         theta=r.theta,
         theta0=r.theta0,
