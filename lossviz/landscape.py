@@ -38,7 +38,7 @@ import numpy as np
 
 from lossviz.losses import bce_grad_z, bce_logits, mse, mse_grad_z, sigmoid
 from lossviz.params import Param, format_number
-from lossviz.validation import check_choice, check_float, check_int
+from lossviz.validation import check_choice, check_float, check_int, check_sized
 
 __all__ = [
     "LOSSES",
@@ -595,17 +595,15 @@ def gradient_descents(x, y, *, loss: str, w0: float, b0: float, lrs, steps: int)
     """
     check_choice(loss, LOSSES, "loss")
     xs, ys = check_dataset(x, y)
-    w = np.full(1, _param(w0, "w0"))
-    b = np.full(1, _param(b0, "b0"))
-    if isinstance(lrs, (str, bytes)) or not hasattr(lrs, "__len__") or not 1 <= len(lrs) <= len(LR_GRID) * 4:
-        raise ValueError(f"lrs must be a sequence of 1 to {len(LR_GRID) * 4} learning rates; got {lrs!r:.60}")
+    w0, b0 = _param(w0, "w0"), _param(b0, "b0")
+    lrs = check_sized(lrs, "lrs", "learning rates", 4 * len(LR_GRID))
     rates = np.array([check_float(lr, "lr", 0.0, MAX_LR) for lr in lrs])
     if np.any(rates == 0):
         raise ValueError("lr must be greater than 0; got 0.0")
     steps = check_int(steps, "steps", 1, MAX_STEPS)
     grad_z = bce_grad_z if loss == "bce" else mse_grad_z
     n, runs = xs.size, rates.size
-    w, b = np.repeat(w, runs), np.repeat(b, runs)
+    w, b = np.full(runs, w0), np.full(runs, b0)
     y_all = np.tile(ys, runs)
     paths = np.empty((runs, steps + 1, 2))
     paths[:, 0, 0], paths[:, 0, 1] = w, b

@@ -24,10 +24,10 @@ import numpy as np
 
 from lossviz import outcomes as oc
 from lossviz.datasets import plot_bounds, xor
-from lossviz.nn import MAX_NETWORKS, glorot_init, grid_axes, predict_grid, train_many
+from lossviz.nn import MAX_NETWORKS, grid_axes, predict_grid, train_many
 from lossviz.optimizers import OPTIMIZERS
 from lossviz.params import Param, format_number
-from lossviz.validation import check_choice, check_float, check_int
+from lossviz.validation import check_choice, check_float, check_int, check_sized
 
 HIDDEN = 3
 ACTIVATION = "tanh"
@@ -155,12 +155,11 @@ def race(
         raise ValueError("optimizers is empty; pick at least one of sgd, adam, rmsprop")
     if not isinstance(lrs, Mapping):
         raise TypeError(f"lrs must map optimizer names to learning rates; got {type(lrs).__name__}")
-    theta0 = glorot_init(seed, xor()[0].shape[1], HIDDEN)
     runs = {}
     for opt in optimizers:
         if opt not in lrs:
             raise ValueError(f"lrs has no learning rate for {opt}")
-        (runs[opt],) = _runs(theta0, opt, (_check_lr(lrs[opt], f"lrs[{opt!r}]"),), epochs, loss)
+        (runs[opt],) = _runs(seed, opt, (_check_lr(lrs[opt], f"lrs[{opt!r}]"),), epochs, loss)
     return RaceResult(seed, epochs, loss, runs)
 
 
@@ -172,26 +171,24 @@ def race_lrs(seed: int, optimizer: str, epochs: int = 1000, loss: str = "bce", l
     epochs = _check_epochs(epochs)
     loss = _check_loss(loss)
     optimizer = _check_optimizer(optimizer)
-    if isinstance(lrs, (str, bytes)) or not hasattr(lrs, "__len__") or not 1 <= len(lrs) <= 4 * len(LR_GRID):
-        raise ValueError(f"lrs must be a sequence of 1 to {4 * len(LR_GRID)} learning rates; got {lrs!r:.60}")
-    rates = tuple(_check_lr(lr) for lr in lrs)
-    return tuple(_runs(glorot_init(seed, xor()[0].shape[1], HIDDEN), optimizer, rates, epochs, loss))
+    rates = tuple(_check_lr(lr) for lr in check_sized(lrs, "lrs", "learning rates", 4 * len(LR_GRID)))
+    return tuple(_runs(seed, optimizer, rates, epochs, loss))
 
 
 def _batch(optimizer: str, epochs: int, loss: str, **starts):
-    """:func:`train_many` on XOR with the race's network (``starts``: its seeds or thetas, and lr or
-    lrs), and each network's accuracy, outcome and epochs to the target loss."""
+    """:func:`train_many` on XOR with the race's network (``starts``: its seeds, and lr or lrs), and
+    each network's accuracy, outcome, epochs to the target loss and points left at the plateau."""
     X, y = xor()
     r = train_many(X, y, optimizer=optimizer, epochs=epochs, loss=loss, hidden=HIDDEN, activation=ACTIVATION, **starts)
     acc = r.accuracy(X, y)
     outcome = oc.classify(r.loss, r.final_loss, acc, r.diverged_at)
-    return r, acc, outcome, oc.epochs_to_target(r.loss, r.final_loss, oc.target_loss(loss))
+    to_target = oc.epochs_to_target(r.loss, r.final_loss, oc.target_loss(loss))
+    return r, acc, outcome, to_target, oc.plateau_points(r.final_loss, loss, X.shape[0])
 
 
-def _runs(theta0: np.ndarray, opt: str, lrs: tuple[float, ...], epochs: int, loss: str) -> list[RaceRun]:
-    """The race runs of ``opt`` from ``theta0`` at each of ``lrs``, in one batch (checked arguments)."""
-    r, acc, outcome, to_target = _batch(opt, epochs, loss, thetas=theta0[None], lrs=lrs)
-    plateau = oc.plateau_points(r.final_loss, loss, xor()[0].shape[0])
+def _runs(seed: int, opt: str, lrs: tuple[float, ...], epochs: int, loss: str) -> list[RaceRun]:
+    """The race runs of ``opt`` from seed's Glorot start at each of ``lrs``, in one batch (checked arguments)."""
+    r, acc, outcome, to_target, plateau = _batch(opt, epochs, loss, seeds=(seed,), lrs=lrs)
     return [
         RaceRun(
             optimizer=opt,
@@ -267,7 +264,7 @@ def seed_batch(optimizer: str, lr: float, loss: str, epochs: int, start: int, co
     loss = _check_loss(loss)
     epochs = _check_epochs(epochs)
     start, count = _check_seeds(start, count)
-    r, acc, outcome, to_target = _batch(optimizer, epochs, loss, seeds=range(start, start + count), lr=lr)
+    r, acc, outcome, to_target, plateau = _batch(optimizer, epochs, loss, seeds=range(start, start + count), lr=lr)
     idx, q = _curves(r.loss, r.final_loss)
     return SeedSummary(
         optimizer=optimizer,
@@ -284,7 +281,7 @@ def seed_batch(optimizer: str, lr: float, loss: str, epochs: int, start: int, co
         accuracy=acc,
         outcomes=outcome,
         epochs_to_target=to_target,
-        plateau_m=oc.plateau_points(r.final_loss, loss, xor()[0].shape[0]),
+        plateau_m=plateau,
         diverged_at=r.diverged_at,
         theta=r.theta,
         theta0=r.theta0,

@@ -144,6 +144,13 @@ def check_choice(value, choices, name: str):
     return value
 
 
+def check_sized(values, name: str, what: str, most: int) -> list:
+    """``values`` as a list, if it is a sequence (not a string) of 1 to ``most`` items."""
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__len__") or not 1 <= len(values) <= most:
+        raise ValueError(f"{name} must be a sequence of 1 to {most} {what}; got {values!r:.60}")
+    return list(values)
+
+
 def check_int(value, name: str, lo: int, hi: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (numbers.Integral, np.integer)):
         raise TypeError(f"{name} must be a whole number; got {_show(value)}")
