@@ -36,9 +36,8 @@ def descend_all(x: tuple, y: tuple, w0: float, b0: float, steps: int) -> list[di
 
 
 def descend(x: tuple, y: tuple, w0: float, b0: float, lr: float, steps: int) -> dict:
-    if lr in ls.LR_GRID:
-        return descend_all(x, y, w0, b0, steps)[ls.LR_GRID.index(lr)]
-    return {name: ls.gradient_descent(x, y, loss=name, w0=w0, b0=b0, lr=lr, steps=steps) for name in ls.LOSSES}
+    """Both descents at ``lr``, picked from every position's (the URL snaps lr to the slider's grid)."""
+    return descend_all(x, y, w0, b0, steps)[ls.LR_GRID.index(lr)]
 
 
 def after_label(name: str, steps: int) -> str:

@@ -36,9 +36,13 @@ def race_runs(seed, lrs, epochs, loss, chosen) -> dict:
     return {o: cached_lr_runs(seed, o, epochs, loss)[rc.LR_GRID.index(lrs[o])] for o in chosen}
 
 
-def race_chart(runs: dict, seed, epochs, loss, chosen):
-    """The race's loss curves, on a y-axis that fits every learning rate's run (it stays put on a move)."""
-    every = [r.curve for o in chosen for r in cached_lr_runs(seed, o, epochs, loss)]
+def every_curve(seed, epochs, loss, chosen) -> list:
+    """Every chosen optimizer's curve at every learning rate: what the race chart's y-axis fits."""
+    return [r.curve for o in chosen for r in cached_lr_runs(seed, o, epochs, loss)]
+
+
+def race_chart(runs: dict, seed, loss, every: list):
+    """The race's loss curves, on a y-axis that fits ``every`` curve (it stays put on a move)."""
     return figs.race_figure(
         {o: r.curve for o, r in runs.items()},
         {o: r.lr for o, r in runs.items()},
@@ -65,7 +69,8 @@ def preview_frames(seed, opt, epochs, loss, chosen, present: bool) -> dict:
     these at once; the rerun then draws the same, and the captions with it."""
     runs = cached_lr_runs(seed, opt, epochs, loss)
     fixed = {o: cached_lr_runs(seed, o, epochs, loss)[0] for o in chosen}  # any lr: the others do not move
-    curves = [race_chart({o: r if o == opt else fixed[o] for o in chosen}, seed, epochs, loss, chosen) for r in runs]
+    every = every_curve(seed, epochs, loss, chosen)
+    curves = [race_chart({o: r if o == opt else fixed[o] for o in chosen}, seed, loss, every) for r in runs]
     maps = [boundary_chart(r, opt) for r in runs]
     charts = {
         "race_curves": moving([figure_json(ui.as_shown(f, present)) for f in curves]),
@@ -174,7 +179,7 @@ if tab_race.open and chosen:
                 f"**One start, seed {seed}.** Every optimizer starts from the same initial weights "
                 f"(loss {format_number(first.curve[0])} at epoch 0) and takes {epochs} full-batch steps."
             )
-            ui.chart(race_chart(runs, seed, epochs, loss, chosen), key="race_curves")
+            ui.chart(race_chart(runs, seed, loss, every_curve(seed, epochs, loss, chosen)), key="race_curves")
             cols = st.columns(len(runs), gap="medium")
             for col, (opt, run) in zip(cols, runs.items(), strict=True):
                 with col:
