@@ -3,12 +3,11 @@
 // shows: each readout's text and each chart's patch (lossviz/figures/frames.py packs them; unpack
 // below is its inverse).  On a move this fills the readouts (st.metric values, found by label, and
 // the labels that move too) and hands the patched traces and layout to Plotly.react on the charts
-// lossviz.ui.plot draws.  The
-// rerun then draws the same values (tests compare both paths).  Until the script has finished
-// after a move, a rerun's output that arrives for an earlier position (a fast drag) is put right
-// at once, and charts ask layoutFor() before each draw, so the page never steps back.  Outside a
-// move nothing here touches the page: a change of another control (y, "Predict first") is drawn
-// as the server sends it.
+// lossviz.ui.plot draws.  The rerun then draws the same values (tests compare both paths).  Until
+// the script has finished after a move, a rerun's output that arrives for an earlier position (a
+// fast drag) is put right at once, and charts ask figureFor() before each draw, so the page never
+// steps back.  Outside a move nothing here touches the page: a change of another control (y,
+// "Predict first") is drawn as the server sends it.
 const LV = (window.__lvPreview = window.__lvPreview || { sliders: {} });
 
 function fill(t, nums, at) {
