@@ -37,6 +37,7 @@ MAX_SAMPLES = 2_000
 MAX_NETWORKS = 1_000
 MAX_GRID = 300
 MAX_WORK = 2_000_000_000  # networks x epochs x samples x hidden: bounds one call to a few seconds
+MAX_HISTORY_BYTES = 256_000_000  # train_many's record_history: networks x (epochs + 1) x weights x 8 bytes
 ACTIVATIONS = ("tanh", "relu", "sigmoid")
 LOSSES = ("bce", "mse")
 PARAM_NAMES = ("W1", "b1", "W2", "b2")
@@ -232,8 +233,11 @@ class TrainResult:
 @dataclass
 class BatchResult:
     """K networks trained together: ``loss`` (K, epochs) with NaN after a
-    network diverged, ``final_loss`` (K,), ``theta`` (K, P) final weights,
-    ``theta0`` (K, P) initial weights, ``diverged_at`` (K,) epoch or -1."""
+    network diverged, ``final_loss`` (K,), ``theta`` (K, P) final weights (a
+    diverged network's are those it stopped at), ``theta0`` (K, P) initial
+    weights, ``diverged_at`` (K,) epoch or -1, ``lr`` (K,) each network's
+    learning rate, and ``history`` (epochs + 1, K, P), the weights after every
+    epoch, if asked for (fewer rows if every network diverged).  :meth:`run` is network k as :func:`train` returns it."""
 
     loss: np.ndarray
     final_loss: np.ndarray
@@ -244,10 +248,47 @@ class BatchResult:
     activation: str
     loss_name: str
     n_in: int
+    optimizer: str = "sgd"
+    lr: np.ndarray | None = None
+    history: np.ndarray | None = None
+
+    def run(self, k: int) -> TrainResult:
+        """Network k alone: equal, field by field, to :func:`train` with its start and learning rate."""
+        at = int(self.diverged_at[k])
+        loss = self.loss[k]
+        history = None if self.history is None else self.history[:, k, :]
+        message = ""
+        if at >= 0:
+            loss = loss[: at + 1]  # the last value is the non-finite one, as evidence
+            if history is not None:
+                history = history[: at + 1]
+            cause = (
+                "the initial weights already overflow"
+                if at == 0
+                else f"learning rate {self.lr[k]:g} is too large for {self.optimizer} with {self.activation} "
+                f"and {self.loss_name}"
+            )
+            message = f"training diverged at epoch {at}: the loss or the weights became NaN or infinite ({cause})"
+        return TrainResult(
+            loss=loss,
+            final_loss=float(self.final_loss[k]),
+            params=self.params(k),
+            initial_params=self.initial_params(k),
+            hidden=self.hidden,
+            activation=self.activation,
+            loss_name=self.loss_name,
+            diverged_at=None if at < 0 else at,
+            message=message,
+            history=history,
+        )
 
     def params(self, k: int) -> dict[str, np.ndarray]:
         """Network k's final weights in Keras' layout."""
         return {name: v[0].copy() for name, v in unflatten(self.theta[k : k + 1], self.n_in, self.hidden).items()}
+
+    def initial_params(self, k: int) -> dict[str, np.ndarray]:
+        """Network k's initial weights in Keras' layout."""
+        return {name: v[0].copy() for name, v in unflatten(self.theta0[k : k + 1], self.n_in, self.hidden).items()}
 
     def predict_proba(self, X) -> np.ndarray:
         """P(y = 1), shape (K, N)."""
@@ -329,6 +370,7 @@ def _run(theta, X, y, *, hidden, activation, loss, optimizer, lr, epochs, moment
         hist[0] = theta
     net = _Net(theta, X, y, hidden, activation, loss)
     some_dead = False
+    stopped = None  # the weights each diverged network stopped at (an optimizer's momentum would move them on)
     with np.errstate(all="ignore"):  # divergence is reported as data, never as warnings in the log
         for epoch in range(epochs):
             value, grad = net.loss_grad()
@@ -338,6 +380,9 @@ def _run(theta, X, y, *, hidden, activation, loss, optimizer, lr, epochs, moment
                 newly = alive & ~finite
                 diverged[newly] = epoch
                 alive &= ~newly
+                if stopped is None:
+                    stopped = np.empty_like(theta)
+                stopped[newly] = theta[newly]
                 some_dead = True
                 losses[:, epoch] = np.where(alive | newly, value, np.nan)
                 if not alive.any():
@@ -348,6 +393,8 @@ def _run(theta, X, y, *, hidden, activation, loss, optimizer, lr, epochs, moment
             else:
                 losses[:, epoch] = value
             opt.step(theta, grad)
+            if some_dead:
+                theta[~alive] = stopped[~alive]
             if hist is not None:
                 hist[epoch + 1] = theta
         final, _ = net.loss_grad()
@@ -387,45 +434,43 @@ def train(
     lr = _check_lr(lr)
     seed = check_int(seed, "seed", 0, 2**32 - 1)
     theta0 = glorot_init(seed, X.shape[1], hidden) if params is None else flatten(params, X.shape[1], hidden)
-    theta = theta0[None].copy()
-    losses, final, diverged, hist = _run(
-        theta,
+    return _train(
+        theta0[None],
         X,
         y,
         hidden=hidden,
         activation=activation,
         loss=loss,
         optimizer=optimizer,
-        lr=lr,
+        lrs=np.array([lr]),
         epochs=epochs,
         momentum=momentum,
         nesterov=nesterov,
         history=record_history,
-    )
-    at = int(diverged[0])
-    n_in = X.shape[1]
-    unpack = lambda t: {k: v[0].copy() for k, v in unflatten(t[None], n_in, hidden).items()}  # noqa: E731
-    message = ""
-    loss_hist = losses[0]
-    if at >= 0:
-        loss_hist = loss_hist[: at + 1]  # the last value is the non-finite one, as evidence
-        cause = (
-            "the initial weights already overflow"
-            if at == 0
-            else f"learning rate {lr:g} is too large for {optimizer} with {activation} and {loss}"
-        )
-        message = f"training diverged at epoch {at}: the loss or the weights became NaN or infinite ({cause})"
-    return TrainResult(
-        loss=loss_hist,
-        final_loss=float(final[0]),
-        params=unpack(theta[0]),
-        initial_params=unpack(theta0),
-        hidden=hidden,
-        activation=activation,
-        loss_name=loss,
-        diverged_at=None if at < 0 else at,
-        message=message,
-        history=None if hist is None else hist[:, 0, :],
+    ).run(0)
+
+
+def _train(theta0, X, y, *, lrs, **settings) -> BatchResult:
+    """K networks from the (K, P) starts ``theta0``, network k at learning rate ``lrs[k]``: the one
+    training path behind :func:`train` and :func:`train_many`."""
+    theta = theta0.copy()
+    # one rate for all: a plain number (a column of equal rates would broadcast to the same values)
+    lr = float(lrs[0]) if (lrs == lrs[0]).all() else lrs[:, None]
+    losses, final, diverged, hist = _run(theta, X, y, lr=lr, **settings)
+    s = settings
+    return BatchResult(
+        losses,
+        final,
+        theta,
+        theta0,
+        diverged,
+        s["hidden"],
+        s["activation"],
+        s["loss"],
+        X.shape[1],
+        optimizer=s["optimizer"],
+        lr=lrs,
+        history=hist,
     )
 
 
@@ -444,6 +489,7 @@ def train_many(
     epochs: int = 5000,
     momentum: float = 0.0,
     nesterov: bool = False,
+    record_history: bool = False,
 ) -> BatchResult:
     """Train K independent networks in one set of array operations.
 
@@ -451,7 +497,9 @@ def train_many(
     :func:`train`) or ``thetas`` (a (K, P) array of flat initial weights); if
     both are given, ``seeds`` is ignored.  ``lrs`` gives one learning rate per
     network (a sweep); a single start with several ``lrs`` is repeated.  Each
-    network equals :func:`train` with the same settings.
+    network equals :func:`train` with the same settings (``result.run(k)``).
+    ``record_history=True`` keeps every network's weights after every epoch
+    (at most ``MAX_HISTORY_BYTES`` of them).
     """
     X, y = check_data(X, y)
     hidden, epochs = _check_settings(hidden, activation, loss, optimizer, epochs)
@@ -477,9 +525,8 @@ def train_many(
             theta = np.repeat(theta, lr_arr.size, axis=0)
         if lr_arr.size != theta.shape[0]:
             raise ValueError(f"lrs has {lr_arr.size} values for {theta.shape[0]} networks")
-        lr_value = lr_arr[:, None]
     else:
-        lr_value = _check_lr(lr)
+        lr_arr = np.full(theta.shape[0], _check_lr(lr))
     k = theta.shape[0]
     if k > MAX_NETWORKS:
         raise ValueError(f"at most {MAX_NETWORKS} networks can be trained at once; got {k}")
@@ -489,8 +536,13 @@ def train_many(
             f"{k} networks x {epochs} epochs x {X.shape[0]} samples x {hidden} hidden units is too much work "
             f"for one request (limit {MAX_WORK:,}); use fewer networks, epochs or samples"
         )
-    theta0 = theta.copy()
-    losses, final, diverged, _ = _run(
+    kept = (epochs + 1) * theta.size * 8
+    if record_history and kept > MAX_HISTORY_BYTES:
+        raise ValueError(
+            f"record_history would keep {kept / 1e6:,.0f} MB of weights ({k} networks x {epochs + 1} snapshots x "
+            f"{theta.shape[1]} weights; limit {MAX_HISTORY_BYTES / 1e6:,.0f} MB); use fewer networks or epochs"
+        )
+    return _train(
         theta,
         X,
         y,
@@ -498,13 +550,12 @@ def train_many(
         activation=activation,
         loss=loss,
         optimizer=optimizer,
-        lr=lr_value,
+        lrs=lr_arr,
         epochs=epochs,
         momentum=momentum,
         nesterov=nesterov,
-        history=False,
+        history=record_history,
     )
-    return BatchResult(losses, final, theta, theta0, diverged, hidden, activation, loss, n_in)
 
 
 # ------------------------------------------------------------------ grids for pictures

@@ -217,6 +217,51 @@ def test_batched_learning_rate_sweep_equals_single():
     assert b.diverged_at[3] == 57 and np.isnan(b.loss[3, 58:]).all() and np.isnan(b.final_loss[3])
 
 
+def _same_run(a, b):
+    """Two TrainResults equal field by field, bit for bit (NaN equal to NaN)."""
+    np.testing.assert_array_equal(a.loss, b.loss)
+    np.testing.assert_array_equal(a.final_loss, b.final_loss)
+    for name in a.params:
+        np.testing.assert_array_equal(a.params[name], b.params[name])
+        np.testing.assert_array_equal(a.initial_params[name], b.initial_params[name])
+    np.testing.assert_array_equal(a.history, b.history)
+    assert (a.diverged_at, a.message, a.hidden, a.activation, a.loss_name) == (
+        b.diverged_at,
+        b.message,
+        b.hidden,
+        b.activation,
+        b.loss_name,
+    )
+
+
+@pytest.mark.parametrize(
+    "optimizer,momentum", [("sgd", 0.0), ("sgd", 0.9), ("adam", 0.0), ("rmsprop", 0.0)], ids=str
+)
+def test_a_recorded_sweep_is_each_recorded_run(optimizer, momentum):
+    """train_many(lrs=..., record_history=True).run(k) is train(lr=lrs[k], record_history=True): the
+    XOR page shows a sweep's network as the run at that learning rate.  With momentum, SGD at lr
+    1000 diverges, and a diverged network keeps the weights it stopped at (its velocity would
+    move them on): the same weights as a single run, which stops there."""
+    lrs = [0.01, 0.1, 10.0, 1000.0]
+    Xb, yb = lv.make_dataset("blobs", 200, 0.3, 0)
+    settings = dict(activation="relu", hidden=8, epochs=120, optimizer=optimizer, momentum=momentum)
+    b = lv.train_many(Xb, yb, seeds=[3], lrs=lrs, record_history=True, **settings)
+    assert b.history.shape == (121, 4, lv.nn.n_params(2, 8))
+    for k, lr in enumerate(lrs):
+        _same_run(b.run(k), lv.train(Xb, yb, seed=3, lr=lr, record_history=True, **settings))
+    if optimizer == "sgd":  # lr 1000 diverges, with or without momentum
+        at = b.diverged_at[3]
+        assert 0 < at < 120 and b.run(3).history.shape[0] == at + 1
+        np.testing.assert_array_equal(b.theta[3], b.history[at, 3])
+        np.testing.assert_array_equal(b.history[-1, 3], b.history[at, 3])  # frozen after it stopped
+        assert "learning rate 1000 is too large for sgd with relu and bce" in b.run(3).message
+
+
+def test_record_history_is_bounded():
+    with pytest.raises(ValueError, match=r"record_history would keep 2,080 MB of weights \(1000 networks x 20001 snapshots x 13 weights"):
+        lv.train_many(X, Y, seeds=range(1000), epochs=20000, hidden=3, record_history=True)
+
+
 # ------------------------------------------------------------- limits and bad input
 
 
