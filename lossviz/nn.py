@@ -237,7 +237,8 @@ class BatchResult:
     diverged network's are those it stopped at), ``theta0`` (K, P) initial
     weights, ``diverged_at`` (K,) epoch or -1, ``lr`` (K,) each network's
     learning rate, and ``history`` (epochs + 1, K, P), the weights after every
-    epoch, if asked for (fewer rows if every network diverged).  :meth:`run` is network k as :func:`train` returns it."""
+    epoch, if asked for (fewer rows if every network diverged).  :meth:`run`
+    is network k as :func:`train` returns it."""
 
     loss: np.ndarray
     final_loss: np.ndarray

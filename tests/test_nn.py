@@ -234,9 +234,7 @@ def _same_run(a, b):
     )
 
 
-@pytest.mark.parametrize(
-    "optimizer,momentum", [("sgd", 0.0), ("sgd", 0.9), ("adam", 0.0), ("rmsprop", 0.0)], ids=str
-)
+@pytest.mark.parametrize("optimizer,momentum", [("sgd", 0.0), ("sgd", 0.9), ("adam", 0.0), ("rmsprop", 0.0)], ids=str)
 def test_a_recorded_sweep_is_each_recorded_run(optimizer, momentum):
     """train_many(lrs=..., record_history=True).run(k) is train(lr=lrs[k], record_history=True): the
     XOR page shows a sweep's network as the run at that learning rate.  With momentum, SGD at lr
@@ -258,7 +256,8 @@ def test_a_recorded_sweep_is_each_recorded_run(optimizer, momentum):
 
 
 def test_record_history_is_bounded():
-    with pytest.raises(ValueError, match=r"record_history would keep 2,080 MB of weights \(1000 networks x 20001 snapshots x 13 weights"):
+    message = r"record_history would keep 2,080 MB of weights \(1000 networks x 20001 snapshots x 13 weights"
+    with pytest.raises(ValueError, match=message):
         lv.train_many(X, Y, seeds=range(1000), epochs=20000, hidden=3, record_history=True)
 
 
