@@ -10,11 +10,12 @@ import lossviz
 from lossviz import ui
 from lossviz.datasets import DATASETS
 from lossviz.figures.boundary import decision_boundary, hidden_unit_maps, loss_curve
+from lossviz.figures.frames import figure_json, moving
 from lossviz.figures.raster import boundary_image, png_data_url, units_image
-from lossviz.nn import ACTIVATIONS, LOSSES, MAX_HIDDEN, grid_axes
+from lossviz.nn import ACTIVATIONS, LOSSES, MAX_HIDDEN, flatten, grid_axes
 from lossviz.optimizers import OPTIMIZERS
 from lossviz.params import Param, format_number, md_escape
-from lossviz.playback import advance, epochs_per_tick, frame, loss_at
+from lossviz.playback import advance, epochs_per_tick, frame, loss_at, sweepable
 from lossviz.weights_io import weights_from_json, weights_to_json
 
 ui.setup_page("xor")
@@ -44,27 +45,88 @@ state = ui.url_state("xor", PARAMS)
 ss = st.session_state
 
 
-@st.cache_resource(max_entries=48, ttl="6h", show_spinner="Training…")
-def recorded_run(dataset, n, noise, hidden, activation, loss, optimizer, lr, epochs, seed, start_json):
-    """The whole run with the weights after every epoch: computed once, shared read-only by every session."""
+@st.cache_resource(max_entries=12, ttl="6h", show_spinner="Training…")
+def recorded_runs(dataset, n, noise, hidden, activation, loss, optimizer, lrs, epochs, seed, start_json):
+    """The run at each learning rate in ``lrs`` from the same start, with the weights after every
+    epoch, trained together (lossviz.train_many; each network is lossviz.train's run at its rate):
+    computed once, shared read-only by every session."""
     X, y = lossviz.make_dataset(dataset, n, noise, seed)
-    params = None if start_json is None else json.loads(start_json)
-    run = lossviz.train(
+    start = None if start_json is None else flatten(json.loads(start_json), X.shape[1], hidden)[None]
+    batch = lossviz.train_many(
         X,
         y,
+        seeds=[seed],
+        thetas=start,
+        lrs=lrs,
         hidden=hidden,
         activation=activation,
         loss=loss,
         optimizer=optimizer,
-        lr=lr,
         epochs=epochs,
-        seed=seed,
-        params=params,
         record_history=True,
     )
-    for arr in (run.loss, run.history, X, y):
+    for arr in (batch.loss, batch.final_loss, batch.theta, batch.theta0, batch.history, X, y):
         arr.setflags(write=False)
-    return run, X, y
+    return batch, X, y
+
+
+def readouts(epoch: int, last: int, loss_now: float, accuracy: float, playing: bool = False) -> dict[str, str]:
+    """The live view's metrics, by label."""
+    if playing:
+        status = "training"
+    else:
+        status = "finished" if epoch >= last else ("paused" if epoch else "ready")
+    return {
+        "Epoch": f"{epoch:,} / {state['epochs']:,}",
+        f"{state['loss'].upper()} loss": format_number(loss_now),
+        "Accuracy": f"{accuracy:.0%}",
+        "Status": status,
+    }
+
+
+def loss_chart(run, epoch: int):
+    return loss_curve(run.loss, upto=epoch + 1, total=state["epochs"], title="Loss so far")
+
+
+def boundary_chart(now: dict, epoch: int, x1, x2, X, y):
+    title = f"P(y = 1) after epoch {epoch:,}"
+    return decision_boundary(now["prob"], x1, x2, X, y, title=title, discretize=state["discretize"])
+
+
+def units_chart(now: dict, x1, x2, activation: str):
+    return hidden_unit_maps(now["units"][:, ::4, ::4], x1[::4], x2[::4], activation)
+
+
+@st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
+def lr_preview(runs_key: tuple, epoch: int, discretize: bool, present: bool) -> dict | None:
+    """What a move of the learning rate shows while paused at ``epoch`` (lossviz.ui.preview): the run
+    at every rate of the slider at the same epoch (each at its last if it diverged before), its
+    readouts and its three charts, as the rerun draws them.  None if the rates were not swept."""
+    batch, X, y = recorded_runs(*runs_key)
+    if batch.lr.size != len(LRS):
+        return None
+    bounds = lossviz.plot_bounds(X)
+    x1, x2 = grid_axes(bounds, 100)
+    texts, figures = [], {"xor_chart_loss": [], "xor_chart_boundary": [], "xor_chart_units": []}
+    for k in range(len(LRS)):
+        run = batch.run(k)
+        last = run.history.shape[0] - 1
+        at = advance(epoch, 0, last)
+        now = frame(run.history, at, X, y, hidden=run.hidden, activation=run.activation, bounds=bounds)
+        texts.append(readouts(at, last, loss_at(run.loss, run.final_loss, at), now["accuracy"]))
+        figures["xor_chart_loss"].append(loss_chart(run, at))
+        figures["xor_chart_boundary"].append(boundary_chart(now, at, x1, x2, X, y))
+        figures["xor_chart_units"].append(units_chart(now, x1, x2, run.activation))
+    charts = {
+        # a map whose p = 0.5 line comes and goes between learning rates waits for the rerun
+        key: moving([figure_json(ui.as_shown(f, present)) for f in figs], strict=False)
+        for key, figs in figures.items()
+    }
+    return ui.preview_frames(
+        len(LRS),
+        readouts={label: [t[label] for t in texts] for label in texts[0]},
+        charts={k: v for k, v in charts.items() if v is not None},
+    )
 
 
 # ----------------------------------------------------------------- callbacks (run before the script body)
@@ -149,7 +211,9 @@ if start is not None:
     else:
         ss.pop("xor_start")
         start = None
-run, X, y = recorded_run(
+samples = len(lossviz.make_dataset(state["dataset"], state["n"], state["noise"], state["seed"])[1])
+sweep = sweepable(len(LRS), state["epochs"], samples, state["hidden"])  # every rate at the cost of one run
+runs_key = (
     state["dataset"],
     state["n"],
     state["noise"],
@@ -157,17 +221,22 @@ run, X, y = recorded_run(
     state["activation"],
     state["loss"],
     state["optimizer"],
-    state["lr"],
+    LRS if sweep else (state["lr"],),
     state["epochs"],
     state["seed"],
     start_json,
 )
+batch, X, y = recorded_runs(*runs_key)
+run = batch.run(LRS.index(state["lr"]) if sweep else 0)
 last = run.history.shape[0] - 1  # the last epoch we have weights for (earlier if training diverged)
-signature = (id(run), last)
-if ss.get("xor_signature") != signature:  # new settings: start again from epoch 0
+signature = (*runs_key[:7], state["lr"], *runs_key[8:])
+if ss.get("xor_signature") != signature:
+    # a new setting shows its run at the epoch on show, to compare runs at one moment (Reset
+    # replays from 0); with a guess to make first, it starts at 0
     ss.xor_signature = signature
-    ss.xor_epoch = 0
-    ss.xor_playing = False
+    if state["predict"]:
+        ss.xor_epoch = 0
+        ss.xor_playing = False
 ss.xor_epoch = advance(ss.get("xor_epoch", 0), 0, last)
 bounds = lossviz.plot_bounds(X)
 x1, x2 = grid_axes(bounds, 100)
@@ -240,17 +309,11 @@ def live_view():
     loss_now = loss_at(run.loss, run.final_loss, epoch)
 
     m = st.container(horizontal=True, gap="medium")  # sized to content: "5,000 / 5,000" is never cut
-    m.metric("Epoch", f"{epoch:,} / {state['epochs']:,}", width="content")
-    m.metric(f"{state['loss'].upper()} loss", format_number(loss_now), width="content")
-    m.metric("Accuracy", f"{now['accuracy']:.0%}", width="content")
-    if playing:
-        status = "training"
-    else:
-        status = "finished" if epoch >= last else ("paused" if epoch else "ready")
-    m.metric("Status", status, width="content")
+    for label, value in readouts(epoch, last, loss_now, now["accuracy"], playing).items():
+        m.metric(label, value, width="content")
     left, right = st.columns([1.15, 1])
     with right:  # one chart, updated in place, whether playing or paused
-        ui.chart(loss_curve(run.loss, upto=epoch + 1, total=state["epochs"], title="Loss so far"), key="xor_chart_loss")
+        ui.chart(loss_chart(run, epoch), key="xor_chart_loss")
         st.caption("What each hidden unit computes (blue high, orange low):")
     if playing:
         # while playing: the map and the hidden units as pictures, cheaper for the browser to show
@@ -268,12 +331,7 @@ def live_view():
             st.image(png_data_url(units_image(now["units"][:, ::2, ::2], run.activation)))
     else:
         with left:
-            ui.chart(
-                decision_boundary(
-                    now["prob"], x1, x2, X, y, title=f"P(y = 1) after epoch {epoch:,}", discretize=state["discretize"]
-                ),
-                key="xor_chart_boundary",
-            )
+            ui.chart(boundary_chart(now, epoch, x1, x2, X, y), key="xor_chart_boundary")
             if state["dataset"] == "xor":  # under the map: the table is the map's four corners, in numbers
                 st.dataframe(
                     pd.DataFrame(
@@ -289,9 +347,7 @@ def live_view():
                     column_config={"prediction": st.column_config.NumberColumn(format="%.4f")},
                 )
         with right:
-            ui.chart(
-                hidden_unit_maps(now["units"][:, ::4, ::4], x1[::4], x2[::4], run.activation), key="xor_chart_units"
-            )
+            ui.chart(units_chart(now, x1, x2, run.activation), key="xor_chart_units")
     if guess is not None and epoch >= last:
         solved = now["accuracy"] == 1.0
         verdict = "right" if solved == guess.startswith("Yes") else "not this time"
@@ -301,6 +357,12 @@ def live_view():
         )
     if playing:  # every playing run has moved the epoch on: it numbers the frame
         ui.ticker("lv_tick_xor", frame=epoch, every=TICK_SECONDS)
+    elif epoch and not state["predict"]:
+        # paused: a move of the learning rate shows that rate's run at this epoch at once (the
+        # rerun draws the same); last, so that the view above is drawn first
+        payload = lr_preview(runs_key, epoch, state["discretize"], ui.presenting())
+        if payload is not None:
+            ui.slider_preview(state.key("lr"), payload)
 
 
 with st.container(key="xor_live"):  # CSS keeps this box from fading as "stale" between frames
@@ -322,17 +384,17 @@ st.markdown(
 
 st.subheader("Export and import")
 e = st.columns(3)
-settings = {k: state[k] for k in ("dataset", "hidden", "activation", "loss", "optimizer", "lr", "epochs", "seed")}
+exported = {k: state[k] for k in ("dataset", "hidden", "activation", "loss", "optimizer", "lr", "epochs", "seed")}
 e[0].download_button(
     "Final weights (JSON)",
-    weights_to_json(run.params, activation=run.activation, extra=settings),
+    weights_to_json(run.params, activation=run.activation, extra=exported),
     file_name="lossviz-weights.json",
     mime="application/json",
     key="xor_dl_weights",
 )
 e[1].download_button(
     "Initial weights (JSON)",
-    weights_to_json(run.initial_params, activation=run.activation, extra=settings),
+    weights_to_json(run.initial_params, activation=run.activation, extra=exported),
     file_name="lossviz-initial-weights.json",
     mime="application/json",
     key="xor_dl_initial",

@@ -8,9 +8,19 @@ import numpy as np
 import pytest
 
 import lossviz as lv
+from lossviz.params import format_number
 from lossviz.playback import epochs_per_tick
 from lossviz.weights_io import weights_to_json
-from tests.conftest import app_test, chart_specs, component_data, decode_data_url, plotly_array
+from tests.conftest import (
+    app_test,
+    assert_preview_is_the_rerun,
+    chart_specs,
+    charts_by_key,
+    component_data,
+    decode_data_url,
+    plotly_array,
+    preview_payload,
+)
 
 PAGE = "pages/4_XOR_Training.py"
 
@@ -110,7 +120,7 @@ def test_full_lesson_run_solves_xor_on_the_page(lesson_run):
     np.testing.assert_allclose(table["prediction"], lesson_run.predict_proba(lv.xor()[0]))
 
 
-def test_settings_change_restarts_and_url_round_trip():
+def test_a_settings_change_shows_the_new_run_at_the_same_epoch_and_url_round_trip():
     at = app_test(PAGE, {"seed": "2", "optimizer": "adam", "lr": "0.01", "epochs": "1000"})
     assert at.selectbox(key="xor_optimizer").value == "adam"
     assert at.number_input(key="xor_seed").value == 2
@@ -118,8 +128,13 @@ def test_settings_change_restarts_and_url_round_trip():
     assert metrics(at)["Epoch"] == "100 / 1,000"
     at.selectbox(key="xor_loss").select("mse").run()
     m = metrics(at)
-    assert m["Epoch"] == "0 / 1,000" and "MSE loss" in m
+    X, y = lv.xor()
+    mse = lv.train(X, y, seed=2, optimizer="adam", lr=0.01, epochs=1000, loss="mse")
+    assert m["Epoch"] == "100 / 1,000" and m["Status"] == "paused"
+    assert m["MSE loss"] == format_number(mse.loss[100])
     assert at.query_params["loss"] == "mse" and at.query_params["seed"] == "2"
+    at.button(key="xor_reset").click().run()  # Reset replays the new run from its start
+    assert metrics(at)["Epoch"] == "0 / 1,000" and metrics(at)["Status"] == "ready"
 
 
 def test_new_initial_weights_moves_to_the_next_seed():
@@ -278,3 +293,73 @@ def test_transport_has_keyboard_shortcuts():
     at = app_test(PAGE)
     assert at.button(key="xor_play").proto.shortcut == "p"  # Streamlit stores it lower-case
     assert at.button(key="xor_step1").proto.shortcut == "s"
+
+
+# ------------------------------------------------------------- the learning rate's preview
+
+LRS = (0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 1000.0)
+
+
+def _previews(at) -> list[dict]:
+    from lossviz.ui.preview import COMPONENT
+
+    return component_data(at, COMPONENT)
+
+
+def test_paused_lr_preview_is_the_rerun_at_every_rate():
+    """After the lesson's run, a move of the learning rate previews that rate's run at epoch 5000:
+    its readouts equal lossviz.train's at that rate, and what the browser draws from the preview is
+    what the rerun draws (charts whole, readouts by label)."""
+    at = app_test(PAGE, {"step": "1000"})
+    assert _previews(at) == []  # at epoch 0 every rate shows the same start: nothing to preview
+    for _ in range(5):
+        at.button(key="xor_stepn").click().run()
+    assert metrics(at)["Epoch"] == "5,000 / 5,000"
+    sent = preview_payload(at, "xor_lr")
+    assert sent["size"] == len(LRS)
+    assert {"xor_chart_loss", "xor_chart_units"} <= set(sent["charts"])
+    by_label = {labels[0]: values for labels, values in sent["readouts"]}
+    assert by_label["Epoch"] == ["5,000 / 5,000"] * len(LRS) and set(by_label["Status"]) == {"finished"}
+    X, y = lv.xor()
+    for k in (0, 6, 13):  # lr 0.0001 barely moves, 0.1 is the lesson, 1000 saturates
+        r = lv.train(X, y, lr=LRS[k], epochs=5000, seed=0)
+        assert by_label["BCE loss"][k] == format_number(r.final_loss)
+        assert by_label["Accuracy"][k] == f"{r.accuracy(X, y):.0%}"
+    for lr in (0.001, 10.0, 0.1, 1000.0, 0.0001):
+        before = charts_by_key(at)
+        at.select_slider(key="xor_lr").set_value(lr).run()
+        assert not at.exception
+        assert metrics(at)["Epoch"] == "5,000 / 5,000"  # the same moment of the new run
+        assert_preview_is_the_rerun(at, sent, LRS.index(lr), before)
+        assert preview_payload(at, "xor_lr") == sent  # the slider's own position is not in it
+    assert at.button(key="xor_play").disabled  # the end: Reset replays
+    at.button(key="xor_reset").click().run()
+    at.button(key="xor_play").click().run()
+    assert _previews(at) == [] and metrics(at)["Status"] == "training"
+
+
+def test_lr_preview_of_a_diverged_rate_shows_its_last_weights():
+    """Blobs with ReLU at lr 1000 diverge at epoch 56: paused at 200, that position previews epoch
+    56, as the rerun then shows it."""
+    query = {"dataset": "blobs", "n": "20", "noise": "0.3", "activation": "relu", "hidden": "8", "epochs": "500"}
+    at = app_test(PAGE, query)
+    at.button(key="xor_stepn").click().run()
+    at.button(key="xor_stepn").click().run()
+    assert metrics(at)["Epoch"] == "200 / 500"
+    sent = preview_payload(at, "xor_lr")
+    epochs = dict(zip(LRS, [v for labels, v in sent["readouts"] if labels == ["Epoch"]][0], strict=True))
+    assert epochs[1000.0] == "56 / 500" and epochs[100.0] == "200 / 500"
+    before = charts_by_key(at)
+    at.select_slider(key="xor_lr").set_value(1000.0).run()
+    assert "diverged at epoch 56" in at.error[0].value
+    assert_preview_is_the_rerun(at, sent, LRS.index(1000.0), before)
+
+
+def test_no_lr_preview_while_a_guess_is_due():
+    at = app_test(PAGE, {"predict": "1", "step": "1000"})
+    at.radio(key="_lv_gin_xor").set_value("Yes, it solves it")
+    [b for b in at.button if b.label == "Commit my guess"][0].click().run()
+    at.button(key="xor_stepn").click().run()
+    assert metrics(at)["Epoch"] == "1,000 / 5,000" and _previews(at) == []
+    at.select_slider(key="xor_lr").set_value(1.0).run()  # a new run: a new guess, from epoch 0
+    assert metrics(at)["Epoch"] == "0 / 5,000" and at.button(key="xor_play").disabled

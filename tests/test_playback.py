@@ -31,3 +31,17 @@ def test_frame_equals_predict_proba():
     assert f["accuracy"] == r.accuracy(X, y)
     np.testing.assert_array_equal(r.history[300], flatten(r.params, 2, 3))
     assert f["prob"].shape == (20, 20) and f["units"].shape == (3, 20, 20)
+
+
+def test_a_sweep_of_every_learning_rate_when_it_costs_about_one_run():
+    """14 rates x 5000 epochs on XOR's 4 points with 3 hidden units: 840,000 units of work and
+    14 x 5001 x 13 x 8 = 7,281,456 bytes of weights, within both bounds; the lesson's other
+    datasets (200 points) are not swept, and neither is a 20,000-epoch run."""
+    from lossviz.playback import SWEEP_MAX_BYTES, SWEEP_MAX_WORK, sweepable
+
+    assert sweepable(14, 5000, 4, 3)
+    assert 14 * 5000 * 4 * 3 <= SWEEP_MAX_WORK and 14 * 5001 * 13 * 8 <= SWEEP_MAX_BYTES
+    assert not sweepable(14, 5000, 200, 3)  # work
+    assert not sweepable(14, 20000, 4, 3)  # bytes: 29 MB
+    assert sweepable(1, 20000, 4, 8)
+    assert not sweepable(14, 20000, 4, 8)

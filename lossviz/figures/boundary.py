@@ -96,10 +96,13 @@ def decision_boundary_spec(
             "showlegend": False,
         }
     ]
-    if contour and not discretize and np.nanmin(prob) < 0.5 < np.nanmax(prob):
+    if contour and not discretize:
         data.append(
             {
                 "type": "contour",
+                # hidden, not left out, where no point is at p = 0.5: the same traces at every moment,
+                # so a slider's preview can patch this map at each position (lossviz.ui.preview)
+                "visible": bool(np.nanmin(prob) < 0.5 < np.nanmax(prob)),
                 "x": gx,
                 "y": gy,
                 "z": z,

@@ -7,7 +7,8 @@
 // the script has finished after a move, a rerun's output that arrives for an earlier position (a
 // fast drag) is put right at once, and charts ask figureFor() before each draw, so the page never
 // steps back.  Outside a move nothing here touches the page: a change of another control (y,
-// "Predict first") is drawn as the server sends it.
+// "Predict first") is drawn as the server sends it, and so is a move that starts while a run is
+// under way.
 const LV = (window.__lvPreview = window.__lvPreview || { sliders: {} });
 
 function fill(t, nums, at) {
@@ -158,10 +159,18 @@ function moved(s) {
   }
   if (i !== s.shown) {
     s.shown = i;
+    // a move that starts while a run is under way (a Step on the XOR page) waits for the server:
+    // that run may bring this preview's frames for another state
+    if (!s.moving && scriptRunning()) return;
     s.moving = true;
     watchScript();
     show(s, i);
   } else if (s.moving) fixReadouts(s, i);
+}
+
+function scriptRunning() {
+  const app = document.querySelector("[data-testid='stApp']");
+  return !!app && app.getAttribute("data-test-script-state") !== "notRunning";
 }
 
 function watchScript() {

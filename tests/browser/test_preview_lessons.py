@@ -9,7 +9,9 @@ import pytest
 from lossviz import blackhole as bh
 from lossviz import landscape as ls
 from lossviz import race as rc
+import lossviz as lv
 from lossviz.figures.boundary import to_uint8
+from lossviz.nn import predict_grid
 from lossviz.params import format_number
 from tests.browser.conftest import assert_no_exception, wait_for_app
 from tests.browser.test_preview import COUNT_MESSAGES, readouts
@@ -180,5 +182,66 @@ def test_a_slider_drawn_after_its_preview_is_still_drawn_at_once(server_url, pag
     assert seen["messages"] == 0
     assert seen["text"] == format_number(rc.race(0, {"sgd": 0.05}, 1000, "bce", ("sgd",)).runs["sgd"].final_loss)
     assert seen["charts"]["race_curves"]["names"][0] == "SGD (lr 0.05)"
+    assert_no_exception(page)
+    assert not page.js_errors
+
+
+def test_after_the_xor_run_a_move_of_lr_shows_that_rates_run_at_once(server_url, page):
+    """Paused at the lesson run's end, a move of the learning rate shows the run at the next rate
+    at the same epoch, 5000: its loss, its map and the epoch, before the server answers."""
+    page.add_init_script(COUNT_MESSAGES)
+    page.goto(f"{server_url}/XOR_Training?step=1000")
+    wait_for_app(page)
+    for epoch in range(1000, 5001, 1000):
+        page.locator(".st-key-xor_stepn button").click()
+        page.wait_for_function(
+            f"() => document.querySelector(\"[data-testid='stMetricValue']\").textContent === '{epoch:,} / 5,000'"
+        )
+        wait_for_app(page)  # and the preview for this epoch mounted, last in the run
+    page.evaluate(WATCH, ["BCE loss", ["xor_chart_boundary"], RACE_PICK])
+    page.locator(".st-key-xor_lr input[type='range']").focus()
+    page.keyboard.press("ArrowRight")  # 0.1 -> 0.3
+    page.wait_for_function("() => window.__lvWatch.seen !== null")
+    seen = page.evaluate("() => window.__lvWatch.seen")
+    X, y = lv.xor()
+    run = lv.train(X, y, lr=0.3, epochs=5000, seed=0)
+    assert seen["messages"] == 0  # drawn from what the browser already had
+    assert seen["text"] == format_number(run.final_loss)
+    theta = lv.nn.flatten(run.params, 2, 3)
+    prob, _ = predict_grid(theta, 3, "tanh", lv.plot_bounds(X), 100)
+    assert seen["charts"]["xor_chart_boundary"]["row"] == to_uint8(prob)[40].tolist()
+    # the rerun that follows draws the same, at the same epoch
+    wait_for_app(page)
+    page.wait_for_timeout(300)
+    shown = readouts(page)
+    assert shown["BCE loss"] == seen["text"] and shown["Epoch"] == "5,000 / 5,000"
+    assert_no_exception(page)
+    assert not page.js_errors
+
+
+def test_a_move_while_a_run_is_under_way_waits_for_the_server(server_url, page):
+    """A Step on the XOR page reruns the live view and sends new frames at its end: a move of the
+    learning rate during that run must not draw the frames of the epoch before.  Such a move is
+    drawn by the server, not previewed."""
+    page.add_init_script(COUNT_MESSAGES)
+    page.goto(f"{server_url}/XOR_Training?step=1000")
+    wait_for_app(page)
+    page.locator(".st-key-xor_stepn button").click()
+    page.wait_for_function(
+        "() => document.querySelector(\"[data-testid='stMetricValue']\").textContent === '1,000 / 5,000'"
+    )
+    wait_for_app(page)
+    page.evaluate(WATCH, ["BCE loss", [], "return null"])
+    # as the page is while a run is under way (the server's next message sets it back)
+    page.evaluate(
+        "() => document.querySelector(\"[data-testid='stApp']\").setAttribute('data-test-script-state', 'running')"
+    )
+    page.locator(".st-key-xor_lr input[type='range']").focus()
+    page.keyboard.press("ArrowRight")  # 0.1 -> 0.3
+    page.wait_for_function("() => window.__lvWatch.seen !== null")
+    seen = page.evaluate("() => window.__lvWatch.seen")
+    assert seen["messages"] > 0  # drawn by the rerun
+    X, y = lv.xor()
+    assert seen["text"] == format_number(lv.train(X, y, lr=0.3, epochs=5000, seed=0).loss[1000])
     assert_no_exception(page)
     assert not page.js_errors
