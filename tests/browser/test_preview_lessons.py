@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+import lossviz as lv
 from lossviz import blackhole as bh
 from lossviz import landscape as ls
 from lossviz import race as rc
-import lossviz as lv
 from lossviz.figures.boundary import to_uint8
 from lossviz.nn import predict_grid
 from lossviz.params import format_number
