@@ -107,7 +107,8 @@ def lr_preview(runs_key: tuple, epoch: int, discretize: bool, present: bool) -> 
         return None
     bounds = lossviz.plot_bounds(X)
     x1, x2 = grid_axes(bounds, 100)
-    texts, figures = [], {"xor_chart_loss": [], "xor_chart_boundary": [], "xor_chart_units": []}
+    # the map first: the browser draws it with the readouts, the others after (staggered)
+    texts, figures = [], {"xor_chart_boundary": [], "xor_chart_loss": [], "xor_chart_units": []}
     for k in range(len(LRS)):
         run = batch.run(k)
         last = run.history.shape[0] - 1
@@ -126,6 +127,7 @@ def lr_preview(runs_key: tuple, epoch: int, discretize: bool, present: bool) -> 
         len(LRS),
         readouts={label: [t[label] for t in texts] for label in texts[0]},
         charts={k: v for k, v in charts.items() if v is not None},
+        staggered=True,  # 3 charts of 10-17 ms each to redraw: the map with the readouts, then the others
     )
 
 

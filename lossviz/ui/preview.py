@@ -33,6 +33,7 @@ def frames(
     *,
     readouts: Mapping[str | tuple[str, ...], Sequence[str]],
     charts: Mapping[str, Sequence[dict]],
+    staggered: bool = False,
 ) -> dict:
     """What :func:`slider_preview` sends: every readout's text and every chart's packed patches.
 
@@ -42,6 +43,11 @@ def frames(
     maps a :func:`lossviz.ui.chart` key to its patch at each position: layout paths, and
     ``"data.<i>.<attribute>"`` for a trace (:func:`lossviz.figures.frames.moving` finds them).
     Build it once per setting of the other controls (``st.cache_data``): packing is the costly part.
+
+    ``staggered``: the browser draws the readouts and the first chart (put first the one that
+    teaches most) in one frame and the other charts once that frame is painted.  For a slider
+    of few positions whose charts are slow to redraw together; charts a drag must keep in step (the
+    Explorer's loss and gradient markers) are drawn in one frame, the default.
     """
     named = [
         *((f"readout {k!r}", v) for k, v in readouts.items()),
@@ -60,6 +66,7 @@ def frames(
         ],
         # one string: the browser swaps the ink colour in it as lossviz.ui.plot does in a figure
         "charts": json.dumps({key: pack(patches) for key, patches in charts.items()}, separators=(",", ":")),
+        "staggered": bool(staggered),
     }
 
 
