@@ -381,7 +381,10 @@ st.markdown(
     "- Some seeds get **stuck** near loss **0.3466 = ln(2)/2**: two points solved, two left at p = 0.5. "
     "Try seed 2, or compare many seeds on the Optimizer race page.\n"
     "- Switch the training loss to **MSE**: the same network learns more slowly, because the sigmoid's "
-    "flat ends shrink MSE's gradient (the Loss Explorer's gradient panel)."
+    "flat ends shrink MSE's gradient (the Loss Explorer's gradient panel).\n"
+    "- After a run, move the **learning rate**: the page shows the run at that rate at the same epoch, "
+    "at once: at 0.001 the loss is still 0.6809, near ln 2; from 10 up the steps overshoot and it ends "
+    "above ln 2 (1.227 at 10). Any other setting also keeps the epoch; **Reset** replays a run from epoch 0."
 )
 
 st.subheader("Export and import")

@@ -321,6 +321,9 @@ def test_paused_lr_preview_is_the_rerun_at_every_rate():
     by_label = {labels[0]: values for labels, values in sent["readouts"]}
     assert by_label["Epoch"] == ["5,000 / 5,000"] * len(LRS) and set(by_label["Status"]) == {"finished"}
     X, y = lv.xor()
+    # the page's "What to notice": at 0.001 still near ln 2, at 10 above it
+    assert (by_label["BCE loss"][2], by_label["BCE loss"][10]) == ("0.6809", "1.227")
+    assert any("at 0.001 the loss is still 0.6809" in m.value and "(1.227 at 10)" in m.value for m in at.markdown)
     for k in (0, 6, 13):  # lr 0.0001 barely moves, 0.1 is the lesson, 1000 saturates
         r = lv.train(X, y, lr=LRS[k], epochs=5000, seed=0)
         assert by_label["BCE loss"][k] == format_number(r.final_loss)
