@@ -438,6 +438,7 @@ def descent_figure(descents: dict, *, height: int = 380):
         x="step",
         y="loss (log scale)",
         height=height,
+        legend={**LEGEND_BELOW, "y": -0.32},  # below the x-axis title: on a phone, one on top wrapped into the title
         yaxis={
             "type": "log",
             "exponentformat": "power",

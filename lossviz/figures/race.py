@@ -92,6 +92,7 @@ def _hline_spec(
         "xref": xref,
         "x": x,
         "xanchor": {0.0: "left", 1.0: "right"}.get(x, "center"),
+        "align": {0.0: "left", 1.0: "right"}.get(x, "center"),  # the lines of a two-line label
         "yref": yref,
         "y": float(np.log10(y)) if log else y,
         "yanchor": "bottom" if above else "top",
@@ -113,7 +114,9 @@ def _loss_layout(title: str, loss_name: str, height: int, plateau: float | None,
     if plateau is not None:
         # under the line at the right end: by then a run has either left the plateau far below, sits
         # on it, or never got down to it (plain SGD at 0.693, over the line)
-        shape, label = _hline_spec(plateau, f"plateau {plateau:.4g}{note}", log=True)
+        # the note on a line of its own: in one line the label outran a phone's plot in presenter view
+        text = f"plateau {plateau:.4g}" + (f":<br>{note}" if note else "")
+        shape, label = _hline_spec(plateau, text, log=True)
         layout["shapes"], layout["annotations"] = [shape], [label]
     return layout
 
@@ -152,7 +155,7 @@ def race_figure(
             }
         )
     values = list(curves.values()) if axis_curves is None else list(axis_curves)
-    layout = _loss_layout(title, loss_name, height, plateau, values, ": two points at p = 0.5")
+    layout = _loss_layout(title, loss_name, height, plateau, values, "two points at p = 0.5")
     return fast_figure({"data": data, "layout": apply_fixed_margins(layout, left=80, bottom=62)})
 
 
