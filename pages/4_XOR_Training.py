@@ -70,27 +70,26 @@ def recorded_runs(dataset, n, noise, hidden, activation, loss, optimizer, lrs, e
     return batch, X, y
 
 
-def readouts(epoch: int, last: int, loss_now: float, accuracy: float, playing: bool = False) -> dict[str, str]:
+def readouts(epoch: int, last: int, loss_now: float, accuracy: float, *, epochs: int, loss: str, playing=False):
     """The live view's metrics, by label."""
     if playing:
         status = "training"
     else:
         status = "finished" if epoch >= last else ("paused" if epoch else "ready")
     return {
-        "Epoch": f"{epoch:,} / {state['epochs']:,}",
-        f"{state['loss'].upper()} loss": format_number(loss_now),
+        "Epoch": f"{epoch:,} / {epochs:,}",
+        f"{loss.upper()} loss": format_number(loss_now),
         "Accuracy": f"{accuracy:.0%}",
         "Status": status,
     }
 
 
-def loss_chart(run, epoch: int):
-    return loss_curve(run.loss, upto=epoch + 1, total=state["epochs"], title="Loss so far")
+def loss_chart(run, epoch: int, epochs: int):
+    return loss_curve(run.loss, upto=epoch + 1, total=epochs, title="Loss so far")
 
 
-def boundary_chart(now: dict, epoch: int, x1, x2, X, y):
-    title = f"P(y = 1) after epoch {epoch:,}"
-    return decision_boundary(now["prob"], x1, x2, X, y, title=title, discretize=state["discretize"])
+def boundary_chart(now: dict, epoch: int, x1, x2, X, y, discretize: bool):
+    return decision_boundary(now["prob"], x1, x2, X, y, title=f"P(y = 1) after epoch {epoch:,}", discretize=discretize)
 
 
 def units_chart(now: dict, x1, x2, activation: str):
@@ -103,6 +102,7 @@ def lr_preview(runs_key: tuple, epoch: int, discretize: bool, present: bool) -> 
     at every rate of the slider at the same epoch (each at its last if it diverged before), its
     readouts and its three charts, as the rerun draws them.  None if the rates were not swept."""
     batch, X, y = recorded_runs(*runs_key)
+    loss, epochs = runs_key[5], runs_key[8]  # the key is recorded_runs' arguments, in order
     if batch.lr.size != len(LRS):
         return None
     bounds = lossviz.plot_bounds(X)
@@ -114,9 +114,10 @@ def lr_preview(runs_key: tuple, epoch: int, discretize: bool, present: bool) -> 
         last = run.history.shape[0] - 1
         at = advance(epoch, 0, last)
         now = frame(run.history, at, X, y, hidden=run.hidden, activation=run.activation, bounds=bounds)
-        texts.append(readouts(at, last, loss_at(run.loss, run.final_loss, at), now["accuracy"]))
-        figures["xor_chart_loss"].append(loss_chart(run, at))
-        figures["xor_chart_boundary"].append(boundary_chart(now, at, x1, x2, X, y))
+        loss_now = loss_at(run.loss, run.final_loss, at)
+        texts.append(readouts(at, last, loss_now, now["accuracy"], epochs=epochs, loss=loss))
+        figures["xor_chart_loss"].append(loss_chart(run, at, epochs))
+        figures["xor_chart_boundary"].append(boundary_chart(now, at, x1, x2, X, y, discretize))
         figures["xor_chart_units"].append(units_chart(now, x1, x2, run.activation))
     charts = {
         # a map whose p = 0.5 line comes and goes between learning rates waits for the rerun
@@ -311,11 +312,14 @@ def live_view():
     loss_now = loss_at(run.loss, run.final_loss, epoch)
 
     m = st.container(horizontal=True, gap="medium")  # sized to content: "5,000 / 5,000" is never cut
-    for label, value in readouts(epoch, last, loss_now, now["accuracy"], playing).items():
+    texts = readouts(
+        epoch, last, loss_now, now["accuracy"], epochs=state["epochs"], loss=state["loss"], playing=playing
+    )
+    for label, value in texts.items():
         m.metric(label, value, width="content")
     left, right = st.columns([1.15, 1])
     with right:  # one chart, updated in place, whether playing or paused
-        ui.chart(loss_chart(run, epoch), key="xor_chart_loss")
+        ui.chart(loss_chart(run, epoch, state["epochs"]), key="xor_chart_loss")
         st.caption("What each hidden unit computes (blue high, orange low):")
     if playing:
         # while playing: the map and the hidden units as pictures, cheaper for the browser to show
@@ -333,7 +337,7 @@ def live_view():
             st.image(png_data_url(units_image(now["units"][:, ::2, ::2], run.activation)))
     else:
         with left:
-            ui.chart(boundary_chart(now, epoch, x1, x2, X, y), key="xor_chart_boundary")
+            ui.chart(boundary_chart(now, epoch, x1, x2, X, y, state["discretize"]), key="xor_chart_boundary")
             if state["dataset"] == "xor":  # under the map: the table is the map's four corners, in numbers
                 st.dataframe(
                     pd.DataFrame(
