@@ -97,14 +97,12 @@ def units_chart(now: dict, x1, x2, activation: str):
 
 
 @st.cache_data(max_entries=64, ttl=3600, show_spinner=False)
-def lr_preview(runs_key: tuple, epoch: int, discretize: bool, present: bool) -> dict | None:
+def lr_preview(runs_key: tuple, epoch: int, discretize: bool, present: bool) -> dict:
     """What a move of the learning rate shows while paused at ``epoch`` (lossviz.ui.preview): the run
     at every rate of the slider at the same epoch (each at its last if it diverged before), its
-    readouts and its three charts, as the rerun draws them.  None if the rates were not swept."""
+    readouts and its three charts, as the rerun draws them.  ``runs_key`` sweeps every rate."""
     batch, X, y = recorded_runs(*runs_key)
     loss, epochs = runs_key[5], runs_key[8]  # the key is recorded_runs' arguments, in order
-    if batch.lr.size != len(LRS):
-        return None
     bounds = lossviz.plot_bounds(X)
     x1, x2 = grid_axes(bounds, 100)
     # the map first: the browser draws it with the readouts, the others after (staggered)
@@ -120,7 +118,8 @@ def lr_preview(runs_key: tuple, epoch: int, discretize: bool, present: bool) -> 
         figures["xor_chart_boundary"].append(boundary_chart(now, at, x1, x2, X, y, discretize))
         figures["xor_chart_units"].append(units_chart(now, x1, x2, run.activation))
     charts = {
-        # a map whose p = 0.5 line comes and goes between learning rates waits for the rerun
+        # a chart whose traces came and went between rates would wait for the rerun; none does (the
+        # map's p = 0.5 line is hidden, not left out, where no point is at 0.5)
         key: moving([figure_json(ui.as_shown(f, present)) for f in figs], strict=False)
         for key, figs in figures.items()
     }
@@ -363,12 +362,10 @@ def live_view():
         )
     if playing:  # every playing run has moved the epoch on: it numbers the frame
         ui.ticker("lv_tick_xor", frame=epoch, every=TICK_SECONDS)
-    elif epoch and not state["predict"]:
+    elif epoch and sweep and not state["predict"]:
         # paused: a move of the learning rate shows that rate's run at this epoch at once (the
         # rerun draws the same); last, so that the view above is drawn first
-        payload = lr_preview(runs_key, epoch, state["discretize"], ui.presenting())
-        if payload is not None:
-            ui.slider_preview(state.key("lr"), payload)
+        ui.slider_preview(state.key("lr"), lr_preview(runs_key, epoch, state["discretize"], ui.presenting()))
 
 
 with st.container(key="xor_live"):  # CSS keeps this box from fading as "stale" between frames

@@ -74,7 +74,8 @@ def preview_frames(seed, opt, epochs, loss, chosen, present: bool) -> dict:
     maps = [boundary_chart(r, opt) for r in runs]
     charts = {
         "race_curves": moving([figure_json(ui.as_shown(f, present)) for f in curves]),
-        # a map whose p = 0.5 line comes and goes between learning rates waits for the rerun
+        # a map whose traces came and went between learning rates would wait for the rerun; none
+        # does (the p = 0.5 line is hidden, not left out, where no point is at 0.5)
         f"race_boundary_{opt}": moving([figure_json(ui.as_shown(f, present)) for f in maps], strict=False),
     }
     readouts = {final_loss_label(opt): [format_number(r.final_loss) for r in runs]}

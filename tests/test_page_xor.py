@@ -317,7 +317,7 @@ def test_paused_lr_preview_is_the_rerun_at_every_rate():
     assert metrics(at)["Epoch"] == "5,000 / 5,000"
     sent = preview_payload(at, "xor_lr")
     assert sent["size"] == len(LRS)
-    assert {"xor_chart_loss", "xor_chart_units"} <= set(sent["charts"])
+    assert set(sent["charts"]) == {"xor_chart_boundary", "xor_chart_loss", "xor_chart_units"}
     by_label = {labels[0]: values for labels, values in sent["readouts"]}
     assert by_label["Epoch"] == ["5,000 / 5,000"] * len(LRS) and set(by_label["Status"]) == {"finished"}
     X, y = lv.xor()
@@ -366,3 +366,11 @@ def test_no_lr_preview_while_a_guess_is_due():
     assert metrics(at)["Epoch"] == "1,000 / 5,000" and _previews(at) == []
     at.select_slider(key="xor_lr").set_value(1.0).run()  # a new run: a new guess, from epoch 0
     assert metrics(at)["Epoch"] == "0 / 5,000" and at.button(key="xor_play").disabled
+
+
+def test_no_lr_preview_where_the_rates_are_not_swept():
+    """200 moons points for 1000 epochs: 14 recorded rates would cost far more than one run
+    (lossviz.playback.sweepable), so the page trains the one run and a lr move waits for its rerun."""
+    at = app_test(PAGE, {"dataset": "moons", "n": "200", "epochs": "1000"})
+    at.button(key="xor_stepn").click().run()
+    assert metrics(at)["Epoch"] == "100 / 1,000" and _previews(at) == []
