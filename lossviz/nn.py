@@ -285,11 +285,14 @@ class BatchResult:
 
     def params(self, k: int) -> dict[str, np.ndarray]:
         """Network k's final weights in Keras' layout."""
-        return {name: v[0].copy() for name, v in unflatten(self.theta[k : k + 1], self.n_in, self.hidden).items()}
+        return self._keras(self.theta, k)
 
     def initial_params(self, k: int) -> dict[str, np.ndarray]:
         """Network k's initial weights in Keras' layout."""
-        return {name: v[0].copy() for name, v in unflatten(self.theta0[k : k + 1], self.n_in, self.hidden).items()}
+        return self._keras(self.theta0, k)
+
+    def _keras(self, thetas: np.ndarray, k: int) -> dict[str, np.ndarray]:
+        return {name: v[0].copy() for name, v in unflatten(thetas[k : k + 1], self.n_in, self.hidden).items()}
 
     def predict_proba(self, X) -> np.ndarray:
         """P(y = 1), shape (K, N)."""

@@ -198,7 +198,7 @@ function watchScript() {
   const app = document.querySelector("[data-testid='stApp']");
   if (!app) return;
   LV.scriptObserver = new MutationObserver(() => {
-    if (app.getAttribute("data-test-script-state") !== "notRunning") return;
+    if (scriptRunning()) return;
     for (const s of Object.values(LV.sliders)) {
       s.moving = false;
       s.metricObserver.disconnect();
